@@ -1,0 +1,268 @@
+// Package db opens Involve's database, SQLite or PostgreSQL, applies the
+// embedded migrations and hides the few differences between the two behind
+// one small API: queries are written once with "?" placeholders, driver errors
+// become shared sentinels, and times are always stored in UTC.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+)
+
+// Dialect names the database engine behind a DB.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// Shared sentinels: store code checks these with errors.Is, never driver types.
+var (
+	ErrNotFound = errors.New("not found")
+	ErrConflict = errors.New("conflict") // a unique or primary key already taken
+)
+
+// Querier is what store functions need; both *DB and *Tx satisfy it, so a
+// store function can run on its own or inside a caller's transaction.
+type Querier interface {
+	Exec(ctx context.Context, query string, args ...any) (sql.Result, error)
+	Query(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRow(ctx context.Context, query string, args ...any) *Row
+	// ExecRow runs a statement that changes data and returns one row
+	// (INSERT … RETURNING, UPDATE … RETURNING).
+	ExecRow(ctx context.Context, query string, args ...any) *Row
+	Dialect() Dialect
+}
+
+// DB is a connection to Involve's database. On SQLite writes go through a
+// single connection (SQLite allows one writer at a time, and queuing in Go is
+// cheaper than busy-waiting in SQLite) and reads through a small pool.
+type DB struct {
+	dialect Dialect
+	write   *sql.DB
+	read    *sql.DB
+}
+
+// Open connects to url: a postgres:// or postgresql:// URL selects
+// PostgreSQL; anything else is taken as the path of a SQLite file.
+func Open(ctx context.Context, url string) (*DB, error) {
+	var d *DB
+	var err error
+	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
+		d, err = openPostgres(url)
+	} else {
+		d, err = openSQLite(strings.TrimPrefix(url, "sqlite://"))
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := d.Ping(ctx); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("db: connect: %w", err)
+	}
+	return d, nil
+}
+
+func openSQLite(path string) (*DB, error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("db: create data directory: %w", err)
+		}
+	}
+	// synchronous(FULL): an acknowledged write survives a power cut, not only
+	// a crash of the process. _time_format keeps times sortable as text.
+	base := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)" +
+		"&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_time_format=sqlite"
+	write, err := sql.Open("sqlite", base+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("db: open sqlite: %w", err)
+	}
+	write.SetMaxOpenConns(1)
+	write.SetConnMaxIdleTime(0)
+	read, err := sql.Open("sqlite", base+"&_pragma=query_only(1)")
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("db: open sqlite: %w", err)
+	}
+	n := max(4, 2*runtime.NumCPU())
+	read.SetMaxOpenConns(n)
+	read.SetMaxIdleConns(n)
+	return &DB{dialect: SQLite, write: write, read: read}, nil
+}
+
+func openPostgres(url string) (*DB, error) {
+	pool, err := sql.Open("pgx", url)
+	if err != nil {
+		return nil, fmt.Errorf("db: open postgres: %w", err)
+	}
+	pool.SetMaxOpenConns(20)
+	pool.SetMaxIdleConns(20)
+	pool.SetConnMaxIdleTime(5 * time.Minute)
+	return &DB{dialect: Postgres, write: pool, read: pool}, nil
+}
+
+// Dialect reports which engine this is.
+func (d *DB) Dialect() Dialect { return d.dialect }
+
+// Ping checks that the database answers.
+func (d *DB) Ping(ctx context.Context) error {
+	if err := d.write.PingContext(ctx); err != nil {
+		return err
+	}
+	return d.read.PingContext(ctx)
+}
+
+// Close closes every connection.
+func (d *DB) Close() error {
+	err := d.write.Close()
+	if d.read != d.write {
+		err = errors.Join(err, d.read.Close())
+	}
+	return err
+}
+
+// Pools returns the underlying pools by name, for metrics.
+func (d *DB) Pools() map[string]*sql.DB {
+	if d.read == d.write {
+		return map[string]*sql.DB{"main": d.write}
+	}
+	return map[string]*sql.DB{"write": d.write, "read": d.read}
+}
+
+// Exec runs a statement that changes data.
+func (d *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	res, err := d.write.ExecContext(ctx, d.rebind(query), normalize(args)...)
+	return res, mapError(err)
+}
+
+// Query runs a read-only query.
+func (d *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	rows, err := d.read.QueryContext(ctx, d.rebind(query), normalize(args)...)
+	return rows, mapError(err)
+}
+
+// QueryRow runs a read-only query expected to return at most one row.
+func (d *DB) QueryRow(ctx context.Context, query string, args ...any) *Row {
+	return &Row{row: d.read.QueryRowContext(ctx, d.rebind(query), normalize(args)...)}
+}
+
+// ExecRow runs a statement that changes data and returns one row.
+func (d *DB) ExecRow(ctx context.Context, query string, args ...any) *Row {
+	return &Row{row: d.write.QueryRowContext(ctx, d.rebind(query), normalize(args)...)}
+}
+
+// Tx runs fn in a transaction on the write connection, committing when fn
+// returns nil and rolling back otherwise.
+func (d *DB) Tx(ctx context.Context, fn func(tx *Tx) error) error {
+	stx, err := d.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("db: begin: %w", mapError(err))
+	}
+	tx := &Tx{tx: stx, dialect: d.dialect}
+	if err := fn(tx); err != nil {
+		_ = stx.Rollback()
+		return err
+	}
+	if err := stx.Commit(); err != nil {
+		return fmt.Errorf("db: commit: %w", mapError(err))
+	}
+	return nil
+}
+
+// Tx is a transaction; within it reads and writes see each other.
+type Tx struct {
+	tx      *sql.Tx
+	dialect Dialect
+}
+
+func (t *Tx) Dialect() Dialect { return t.dialect }
+
+func (t *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	res, err := t.tx.ExecContext(ctx, rebind(t.dialect, query), normalize(args)...)
+	return res, mapError(err)
+}
+
+func (t *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	rows, err := t.tx.QueryContext(ctx, rebind(t.dialect, query), normalize(args)...)
+	return rows, mapError(err)
+}
+
+func (t *Tx) QueryRow(ctx context.Context, query string, args ...any) *Row {
+	return &Row{row: t.tx.QueryRowContext(ctx, rebind(t.dialect, query), normalize(args)...)}
+}
+
+func (t *Tx) ExecRow(ctx context.Context, query string, args ...any) *Row {
+	return t.QueryRow(ctx, query, args...)
+}
+
+// Row is like sql.Row but reports a missing row as ErrNotFound.
+type Row struct{ row *sql.Row }
+
+func (r *Row) Scan(dest ...any) error {
+	err := r.row.Scan(dest...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	return mapError(err)
+}
+
+// InsertID runs an INSERT … RETURNING id and returns the new id; both
+// engines support RETURNING, so this is the one way ids come back.
+func InsertID(ctx context.Context, q Querier, query string, args ...any) (int64, error) {
+	var id int64
+	err := q.ExecRow(ctx, query+" RETURNING id", args...).Scan(&id)
+	return id, err
+}
+
+func (d *DB) rebind(q string) string { return rebind(d.dialect, q) }
+
+// rebind turns "?" placeholders into PostgreSQL's "$1, $2, …". Queries are
+// our own constants and never hold a literal question mark.
+func rebind(d Dialect, q string) string {
+	if d != Postgres || !strings.Contains(q, "?") {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 8)
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
+// normalize stores every time in UTC so that SQLite's text times sort and
+// compare correctly and both engines hold the same values.
+func normalize(args []any) []any {
+	for i, a := range args {
+		switch v := a.(type) {
+		case time.Time:
+			args[i] = v.UTC()
+		case *time.Time:
+			if v != nil {
+				args[i] = v.UTC()
+			} else {
+				args[i] = nil
+			}
+		}
+	}
+	return args
+}

@@ -1,0 +1,61 @@
+package db_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"involve/internal/db"
+	"involve/internal/testutil"
+)
+
+func TestErrorsAndTimes(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		at := time.Date(2026, 3, 29, 1, 30, 0, 0, time.FixedZone("CET", 3600))
+		insert := `INSERT INTO members (handle, handle_key, passphrase_hash, created_at, passphrase_set_at) VALUES (?, ?, 'x', ?, ?)`
+		id, err := db.InsertID(ctx, d, insert, "Ana", "ana", at, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if id <= 0 {
+			t.Fatalf("id = %d", id)
+		}
+		if _, err := db.InsertID(ctx, d, insert, "ANA", "ana", at, at); !errors.Is(err, db.ErrConflict) {
+			t.Fatalf("duplicate key: got %v, want ErrConflict", err)
+		}
+		var got time.Time
+		if err := d.QueryRow(ctx, `SELECT created_at FROM members WHERE id = ?`, id).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if !got.Equal(at) {
+			t.Fatalf("time round trip: got %v, want %v", got, at)
+		}
+		var n int
+		if err := d.QueryRow(ctx, `SELECT COUNT(*) FROM members WHERE created_at < ?`, at.Add(time.Second)).Scan(&n); err != nil || n != 1 {
+			t.Fatalf("time comparison: n=%d err=%v", n, err)
+		}
+		if err := d.QueryRow(ctx, `SELECT id FROM members WHERE id = ?`, id+100).Scan(&n); !errors.Is(err, db.ErrNotFound) {
+			t.Fatalf("missing row: got %v, want ErrNotFound", err)
+		}
+		// A failed transaction leaves nothing behind.
+		boom := errors.New("boom")
+		err = d.Tx(ctx, func(tx *db.Tx) error {
+			if _, err := db.InsertID(ctx, tx, insert, "Bo", "bo", at, at); err != nil {
+				return err
+			}
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatalf("tx error = %v", err)
+		}
+		if err := d.QueryRow(ctx, `SELECT COUNT(*) FROM members`).Scan(&n); err != nil || n != 1 {
+			t.Fatalf("after rollback: n=%d err=%v", n, err)
+		}
+		// Migrating twice is harmless.
+		if err := d.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

@@ -1,0 +1,178 @@
+// Package i18n holds Involve's interface text in message catalogues, one
+// folder of JSON files per language, and chooses the reader's language.
+//
+// Keys are stable identifiers ("signup.title"); a key with plural forms is
+// stored as "key.one", "key.few", "key.many", "key.other" and chosen with
+// the CLDR rules of golang.org/x/text.
+package i18n
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"time"
+
+	"golang.org/x/text/feature/plural"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+	"golang.org/x/text/message/catalog"
+)
+
+//go:embed locales
+var locales embed.FS
+
+// Language is one interface language.
+type Language struct {
+	Tag  language.Tag
+	Code string // "en", "nl", "ru"
+	Name string // the language's own name for itself
+}
+
+// Languages lists the interface languages; the first is the fallback.
+var Languages = []Language{
+	{language.English, "en", "English"},
+	{language.Dutch, "nl", "Nederlands"},
+	{language.Russian, "ru", "Русский"},
+}
+
+// Bundle holds every catalogue.
+type Bundle struct {
+	cat     *catalog.Builder
+	keys    map[string]map[string]bool // code -> set of keys
+	matcher language.Matcher
+}
+
+// Load reads the embedded catalogues.
+func Load() (*Bundle, error) { return load(locales) }
+
+func load(fsys fs.FS) (*Bundle, error) {
+	b := &Bundle{
+		cat:  catalog.NewBuilder(catalog.Fallback(language.English)),
+		keys: map[string]map[string]bool{},
+	}
+	var tags []language.Tag
+	for _, l := range Languages {
+		tags = append(tags, l.Tag)
+		b.keys[l.Code] = map[string]bool{}
+		files, err := fs.Glob(fsys, path.Join("locales", l.Code, "*.json"))
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range files {
+			data, err := fs.ReadFile(fsys, f)
+			if err != nil {
+				return nil, err
+			}
+			var msgs map[string]string
+			if err := json.Unmarshal(data, &msgs); err != nil {
+				return nil, fmt.Errorf("i18n: %s: %w", f, err)
+			}
+			for k, v := range msgs {
+				if b.keys[l.Code][k] {
+					return nil, fmt.Errorf("i18n: %s: key %q defined twice", f, k)
+				}
+				b.keys[l.Code][k] = true
+				if err := b.cat.SetString(l.Tag, k, v); err != nil {
+					return nil, fmt.Errorf("i18n: %s: %q: %w", f, k, err)
+				}
+			}
+		}
+	}
+	b.matcher = language.NewMatcher(tags)
+	return b, nil
+}
+
+// Keys returns the sorted keys of one language, for completeness tests.
+func (b *Bundle) Keys(code string) []string {
+	var ks []string
+	for k := range b.keys[code] {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+// Has reports whether the language defines key.
+func (b *Bundle) Has(code, key string) bool { return b.keys[code][key] }
+
+// Supported returns the Language for a code, and whether it is one of ours.
+func Supported(code string) (Language, bool) {
+	for _, l := range Languages {
+		if l.Code == code {
+			return l, true
+		}
+	}
+	return Languages[0], false
+}
+
+// Match picks the best interface language from, in order: the member's
+// setting, the lang cookie, and the Accept-Language header.
+func (b *Bundle) Match(setting, cookie, acceptLanguage string) Language {
+	for _, c := range []string{setting, cookie} {
+		if l, ok := Supported(c); ok {
+			return l
+		}
+	}
+	if acceptLanguage != "" {
+		tags, _, err := language.ParseAcceptLanguage(acceptLanguage)
+		if err == nil && len(tags) > 0 {
+			_, idx, conf := b.matcher.Match(tags...)
+			if conf != language.No {
+				return Languages[idx]
+			}
+		}
+	}
+	return Languages[0]
+}
+
+// Printer translates into one language.
+type Printer struct {
+	Lang Language
+	p    *message.Printer
+	b    *Bundle
+}
+
+// Printer returns a translator for l.
+func (b *Bundle) Printer(l Language) *Printer {
+	return &Printer{Lang: l, p: message.NewPrinter(l.Tag, message.Catalog(b.cat)), b: b}
+}
+
+// T translates key, formatting args into it the fmt way. A missing key
+// shows the key itself, which tests catch.
+func (p *Printer) T(key string, args ...any) string {
+	return p.p.Sprintf(key, args...)
+}
+
+// N translates a key with plural forms for the count n; n is also the first
+// formatting argument.
+func (p *Printer) N(key string, n int, args ...any) string {
+	form := "other"
+	switch plural.Cardinal.MatchPlural(p.Lang.Tag, n, 0, 0, 0, 0) {
+	case plural.One:
+		form = "one"
+	case plural.Few:
+		form = "few"
+	case plural.Many:
+		form = "many"
+	}
+	k := key + "." + form
+	if !p.b.keys[p.Lang.Code][k] && !p.b.keys["en"][k] {
+		k = key + ".other"
+	}
+	return p.p.Sprintf(k, append([]any{n}, args...)...)
+}
+
+// Date formats a time as a plain date in the reader's language,
+// e.g. "25 November 2026".
+func (p *Printer) Date(t time.Time) string {
+	return p.T("date.format", t.Day(), p.T(fmt.Sprintf("month.%d", int(t.Month()))), t.Year())
+}
+
+// HasKey reports whether key is translated into the reader's language or
+// at least into English.
+func (p *Printer) HasKey(key string) bool {
+	return p.b.keys[p.Lang.Code][key] || p.b.keys["en"][key]
+}

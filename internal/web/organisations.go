@@ -1,0 +1,275 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"involve/internal/accounts"
+	"involve/internal/db"
+	"involve/internal/organisations"
+)
+
+type organisationListPage struct {
+	Base
+	Kind          string
+	Kinds         []string
+	Counts        map[string]int
+	Total         int
+	Organisations []*organisations.Organisation
+}
+
+func (s *Server) organisationList(w http.ResponseWriter, r *http.Request) error {
+	kind := r.URL.Query().Get("kind")
+	if kind != "" && !contains(organisations.Kinds, kind) {
+		kind = ""
+	}
+	p := &organisationListPage{Kind: kind, Kinds: organisations.Kinds}
+	var err error
+	if p.Organisations, err = s.Organisations.List(r.Context(), organisations.Filter{Kind: kind}); err != nil {
+		return err
+	}
+	if p.Counts, err = s.Organisations.KindCounts(r.Context()); err != nil {
+		return err
+	}
+	for _, n := range p.Counts {
+		p.Total += n
+	}
+	p.Title = state(r).p.T("orgs.title")
+	p.Nav = "organisations"
+	return s.render(w, r, http.StatusOK, "organisations", p)
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// orgAccess is what the reader may do with one organisation.
+type orgAccess struct {
+	org       *organisations.Organisation
+	staffRole string // "", staff or admin
+	siteAdmin bool
+}
+
+func (a orgAccess) canSee() bool  { return a.org.IsVerified() || a.staffRole != "" || a.siteAdmin }
+func (a orgAccess) canEdit() bool { return a.staffRole == organisations.StaffAdmin || a.siteAdmin }
+
+// loadOrganisation finds the organisation in the path and the reader's
+// rights over it. Unverified organisations are visible only to their staff
+// and site admins; to anyone else they do not exist.
+func (s *Server) loadOrganisation(r *http.Request) (orgAccess, error) {
+	o, err := s.Organisations.BySlug(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return orgAccess{}, err
+	}
+	a := orgAccess{org: o}
+	if m := state(r).member; m != nil {
+		a.siteAdmin = m.IsAdmin()
+		if a.staffRole, err = s.Organisations.StaffRole(r.Context(), o.ID, m.ID); err != nil {
+			return a, err
+		}
+	}
+	if !a.canSee() {
+		return a, notFound()
+	}
+	return a, nil
+}
+
+type organisationPage struct {
+	Base
+	Org       *organisations.Organisation
+	Staff     []organisations.StaffMember
+	StaffRole string
+	CanEdit   bool
+	Form      *Form // add staff
+}
+
+func (s *Server) organisationPage(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.loadOrganisation(r)
+	if err != nil {
+		return err
+	}
+	return s.showOrganisation(w, r, a, newForm(), http.StatusOK)
+}
+
+func (s *Server) showOrganisation(w http.ResponseWriter, r *http.Request, a orgAccess, f *Form, status int) error {
+	p := &organisationPage{Org: a.org, StaffRole: a.staffRole, CanEdit: a.canEdit(), Form: f}
+	if a.staffRole != "" || a.siteAdmin {
+		// Staff lists are for the organisation and site admins: staff
+		// may be peers themselves, and a handle can identify.
+		var err error
+		if p.Staff, err = s.Organisations.Staff(r.Context(), a.org.ID); err != nil {
+			return err
+		}
+	}
+	if f.Values.Get("role") == "" {
+		f.Values.Set("role", organisations.Staff)
+	}
+	p.Title = a.org.Name
+	p.Nav = "organisations"
+	return s.render(w, r, status, "organisation", p)
+}
+
+type organisationFormPage struct {
+	Base
+	Form  *Form
+	Org   *organisations.Organisation // nil when registering
+	Kinds []string
+}
+
+func (s *Server) organisationForm(w http.ResponseWriter, r *http.Request) error {
+	p := &organisationFormPage{Form: newForm(), Kinds: organisations.Kinds}
+	p.Title = state(r).p.T("orgs.new.title")
+	p.Nav = "organisations"
+	return s.render(w, r, http.StatusOK, "organisation_form", p)
+}
+
+func orgInput(f *Form) organisations.Input {
+	in := organisations.Input{Name: f.Get("name"), Kind: f.Get("kind"), Summary: f.Get("summary"), Website: f.Get("website"), Region: f.Get("region")}
+	for field, key := range in.Check() {
+		f.Fail(field, key)
+	}
+	return in
+}
+
+func (s *Server) registerOrganisation(w http.ResponseWriter, r *http.Request) error {
+	f, err := parseForm(r)
+	if err != nil {
+		return err
+	}
+	in := orgInput(f)
+	if f.Valid() {
+		o, err := s.Organisations.Register(r.Context(), state(r).member.ID, in)
+		switch {
+		case errors.Is(err, organisations.ErrSlugTaken):
+			f.Fail("name", "org.name.taken")
+		case err != nil:
+			return err
+		default:
+			return redirect(w, r, "/organisations/"+o.Slug, "orgs.registered")
+		}
+	}
+	p := &organisationFormPage{Form: f, Kinds: organisations.Kinds}
+	p.Title = state(r).p.T("orgs.new.title")
+	p.Nav = "organisations"
+	return s.render(w, r, http.StatusUnprocessableEntity, "organisation_form", p)
+}
+
+func (s *Server) organisationEditForm(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.loadOrganisation(r)
+	if err != nil {
+		return err
+	}
+	if !a.canEdit() {
+		return forbidden()
+	}
+	f := newForm()
+	o := a.org
+	for k, v := range map[string]string{"name": o.Name, "kind": o.Kind, "summary": o.Summary, "website": o.Website, "region": o.Region} {
+		f.Values.Set(k, v)
+	}
+	p := &organisationFormPage{Form: f, Org: o, Kinds: organisations.Kinds}
+	p.Title = state(r).p.T("orgs.edit.title", o.Name)
+	p.Nav = "organisations"
+	return s.render(w, r, http.StatusOK, "organisation_form", p)
+}
+
+func (s *Server) updateOrganisation(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.loadOrganisation(r)
+	if err != nil {
+		return err
+	}
+	if !a.canEdit() {
+		return forbidden()
+	}
+	f, err := parseForm(r)
+	if err != nil {
+		return err
+	}
+	in := orgInput(f)
+	if !f.Valid() {
+		p := &organisationFormPage{Form: f, Org: a.org, Kinds: organisations.Kinds}
+		p.Title = state(r).p.T("orgs.edit.title", a.org.Name)
+		p.Nav = "organisations"
+		return s.render(w, r, http.StatusUnprocessableEntity, "organisation_form", p)
+	}
+	if err := s.Organisations.Update(r.Context(), a.org.ID, in); err != nil {
+		return err
+	}
+	return redirect(w, r, "/organisations/"+a.org.Slug, "orgs.saved")
+}
+
+// setStaff adds a member to the staff by handle, or changes their role.
+func (s *Server) setStaff(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.loadOrganisation(r)
+	if err != nil {
+		return err
+	}
+	if !a.canEdit() {
+		return forbidden()
+	}
+	f, err := parseForm(r)
+	if err != nil {
+		return err
+	}
+	role := f.Get("role")
+	f.Check(role != organisations.Staff && role != organisations.StaffAdmin, "role", "orgs.staff.role_invalid")
+	var target *accounts.Member
+	if h := f.Get("handle"); h == "" {
+		f.Fail("handle", "handle.required")
+	} else if target, err = s.Accounts.ByHandle(r.Context(), h); errors.Is(err, db.ErrNotFound) {
+		f.Fail("handle", "orgs.staff.no_member")
+	} else if err != nil {
+		return err
+	}
+	if f.Valid() {
+		err = s.Organisations.SetStaff(r.Context(), a.org.ID, target.ID, role)
+		switch {
+		case errors.Is(err, organisations.ErrLastAdmin):
+			f.Fail("role", "orgs.staff.last_admin")
+		case err != nil:
+			return err
+		default:
+			return redirect(w, r, "/organisations/"+a.org.Slug, "orgs.staff.saved")
+		}
+	}
+	return s.showOrganisation(w, r, a, f, http.StatusUnprocessableEntity)
+}
+
+func (s *Server) removeStaff(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.loadOrganisation(r)
+	if err != nil {
+		return err
+	}
+	f, err := parseForm(r)
+	if err != nil {
+		return err
+	}
+	target, err := s.Accounts.ByHandle(r.Context(), f.Get("handle"))
+	if err != nil {
+		return badRequest("orgs.staff.no_member")
+	}
+	// Staff may leave themselves; removing others takes an admin.
+	self := target.ID == state(r).member.ID
+	if !a.canEdit() && !(self && a.staffRole != "") {
+		return forbidden()
+	}
+	err = s.Organisations.RemoveStaff(r.Context(), a.org.ID, target.ID)
+	switch {
+	case errors.Is(err, organisations.ErrLastAdmin):
+		f.Fail("remove", "orgs.staff.last_admin")
+		return s.showOrganisation(w, r, a, f, http.StatusUnprocessableEntity)
+	case errors.Is(err, db.ErrNotFound):
+		return badRequest("orgs.staff.no_member")
+	case err != nil:
+		return err
+	}
+	if self && !a.siteAdmin {
+		return redirect(w, r, "/me", "orgs.staff.left")
+	}
+	return redirect(w, r, "/organisations/"+a.org.Slug, "orgs.staff.removed")
+}

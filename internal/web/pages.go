@@ -1,0 +1,95 @@
+package web
+
+import (
+	"net/http"
+)
+
+// An audience page tells one audience, in plain words, what it can do on
+// Involve. Text lives in the catalogues under "for.<slug>."; this table
+// gives each page its sections and the links they lead to, so a page can
+// only link to what exists.
+type audience struct {
+	Slug     string
+	Sections []audienceSection
+}
+
+type audienceSection struct {
+	Key   string // message key prefix: Key+".title", Key+".body"
+	Links []audienceLink
+}
+
+type audienceLink struct {
+	Href string
+	Key  string // message key of the link text
+}
+
+// Audiences in the order the home page lists them: peers first.
+var audiences = []audience{
+	{Slug: "peers", Sections: []audienceSection{
+		{Key: "for.peers.join", Links: []audienceLink{{"/signup", "nav.signup"}}},
+		{Key: "for.peers.safe", Links: []audienceLink{{"/me/profile", "for.link.profile"}}},
+		{Key: "for.peers.support", Links: []audienceLink{{"/organisations?kind=service", "for.link.services"}, {"/organisations?kind=agency", "for.link.agencies"}}},
+		{Key: "for.peers.control", Links: []audienceLink{{"/me/data", "for.link.data"}}},
+	}},
+	{Slug: "services", Sections: []audienceSection{
+		{Key: "for.services.register", Links: []audienceLink{{"/organisations/new", "for.link.register"}}},
+		{Key: "for.services.facilitate"},
+		{Key: "for.services.boards"},
+		{Key: "for.services.staff", Links: []audienceLink{{"/organisations?kind=service", "for.link.services"}}},
+	}},
+	{Slug: "programmes", Sections: []audienceSection{
+		{Key: "for.programmes.stages"},
+		{Key: "for.programmes.partners", Links: []audienceLink{{"/organisations", "for.link.organisations"}}},
+		{Key: "for.programmes.register", Links: []audienceLink{{"/organisations/new", "for.link.register"}}},
+	}},
+	{Slug: "funders", Sections: []audienceSection{
+		{Key: "for.funders.boards"},
+		{Key: "for.funders.open"},
+		{Key: "for.funders.register", Links: []audienceLink{{"/organisations/new", "for.link.register"}, {"/organisations?kind=funder", "for.link.funders"}}},
+	}},
+	{Slug: "policymakers", Sections: []audienceSection{
+		{Key: "for.policymakers.cornerstone"},
+		{Key: "for.policymakers.testimony"},
+		{Key: "for.policymakers.consult"},
+		{Key: "for.policymakers.register", Links: []audienceLink{{"/organisations/new", "for.link.register"}, {"/organisations?kind=policymaker", "for.link.policymakers"}}},
+	}},
+}
+
+type homePage struct {
+	Base
+	Audiences []audience
+}
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
+	p := &homePage{Audiences: audiences}
+	p.Nav = "home"
+	return s.render(w, r, http.StatusOK, "home", p)
+}
+
+type audiencePage struct {
+	Base
+	Audience  audience
+	Audiences []audience
+}
+
+func (s *Server) audiencePage(w http.ResponseWriter, r *http.Request) error {
+	slug := r.PathValue("audience")
+	for _, a := range audiences {
+		if a.Slug == slug {
+			p := &audiencePage{Audience: a, Audiences: audiences}
+			p.Title = state(r).p.T("for." + slug + ".title")
+			p.Nav = "for"
+			return s.render(w, r, http.StatusOK, "audience", p)
+		}
+	}
+	return notFound()
+}
+
+// FooterAudiences lists the audience pages for the footer of every page.
+func (b *Base) FooterAudiences() []string {
+	out := make([]string, len(audiences))
+	for i, a := range audiences {
+		out[i] = a.Slug
+	}
+	return out
+}

@@ -1,0 +1,96 @@
+// Package web is Involve's HTTP face: every route in routes.go, middleware
+// as plain func(http.Handler) http.Handler, typed page data rendered from
+// embedded templates, and handlers that return errors for one adapter to
+// turn into pages.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"involve/internal/accounts"
+	"involve/internal/audit"
+	"involve/internal/config"
+	"involve/internal/db"
+	"involve/internal/i18n"
+	"involve/internal/memberdata"
+	"involve/internal/organisations"
+)
+
+// Deps is what the web layer is built from.
+type Deps struct {
+	Config        *config.Config
+	DB            *db.DB
+	Accounts      *accounts.Store
+	Organisations *organisations.Store
+	Audit         *audit.Log
+	MemberData    *memberdata.Registry
+	I18n          *i18n.Bundle
+	Log           *slog.Logger
+	Metrics       prometheus.Registerer
+	Gatherer      prometheus.Gatherer
+}
+
+// Server answers HTTP requests.
+type Server struct {
+	Deps
+	pages   *templates
+	assets  *assets
+	metrics *metrics
+	handler http.Handler
+	routes  []route
+}
+
+// New builds the server: templates parsed and assets hashed up front, so a
+// mistake in either fails at start, not on a reader's request.
+func New(d Deps) (*Server, error) {
+	s := &Server{Deps: d}
+	var err error
+	if s.assets, err = loadAssets(); err != nil {
+		return nil, err
+	}
+	if s.pages, err = parseTemplates(); err != nil {
+		return nil, err
+	}
+	if s.metrics, err = newMetrics(d.Metrics, d.DB); err != nil {
+		return nil, err
+	}
+	s.routes = s.routeTable()
+	s.handler = s.build()
+	return s, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+func (s *Server) build() http.Handler {
+	mux := http.NewServeMux()
+	for _, rt := range s.routes {
+		mux.Handle(rt.pattern, s.metrics.route(rt.pattern, s.guard(rt)))
+	}
+	// Anything no route matched: a proper 404 page, or 405 with Allow.
+	mux.Handle("/", s.metrics.route("unmatched", s.adapt(func(w http.ResponseWriter, r *http.Request) error {
+		return notFound()
+	})))
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(s.adapt(func(w http.ResponseWriter, r *http.Request) error {
+		return &httpError{status: http.StatusForbidden, msg: "error.cross_origin"}
+	}))
+	return chain(mux,
+		s.metrics.middleware,
+		s.recoverPanics,
+		s.logRequests,
+		securityHeaders(s.Config),
+		cop.Handler,
+		limits(s.Config),
+		s.identify,
+	)
+}
+
+// BackgroundJobs runs housekeeping until ctx ends.
+func (s *Server) BackgroundJobs(ctx context.Context) {
+	s.purge(ctx)
+}

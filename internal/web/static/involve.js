@@ -1,0 +1,30 @@
+// Involve works without this file; it only makes a few things quicker.
+(function () {
+  "use strict";
+  var exit = document.getElementById("quick-exit");
+  // Quick exit: replace this page in the history so Back does not return
+  // here. Pressing Escape twice quickly does the same from anywhere.
+  function leave(e) {
+    if (e) { e.preventDefault(); }
+    document.body.style.display = "none";
+    window.location.replace(exit.href);
+  }
+  if (exit) {
+    exit.addEventListener("click", leave);
+    var last = 0;
+    document.addEventListener("keydown", function (e) {
+      if (e.key !== "Escape") { return; }
+      var now = Date.now();
+      if (now - last < 600) { leave(); }
+      last = now;
+    });
+  }
+  // Move focus to the list of problems when a form comes back with errors.
+  var summary = document.querySelector(".error-summary");
+  if (summary) { summary.setAttribute("tabindex", "-1"); summary.focus(); }
+  // Confirm before destructive actions marked data-confirm.
+  document.addEventListener("submit", function (e) {
+    var msg = e.target.getAttribute("data-confirm");
+    if (msg && !window.confirm(msg)) { e.preventDefault(); }
+  });
+})();
