@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"path"
 	"sort"
+	"strconv"
 	"time"
 
 	"golang.org/x/text/feature/plural"
@@ -41,7 +42,8 @@ var Languages = []Language{
 // Bundle holds every catalogue.
 type Bundle struct {
 	cat     *catalog.Builder
-	keys    map[string]map[string]bool // code -> set of keys
+	keys    map[string]map[string]bool   // code -> set of keys
+	source  map[string]map[string]string // code -> key -> message, for tests
 	matcher language.Matcher
 }
 
@@ -50,13 +52,15 @@ func Load() (*Bundle, error) { return load(locales) }
 
 func load(fsys fs.FS) (*Bundle, error) {
 	b := &Bundle{
-		cat:  catalog.NewBuilder(catalog.Fallback(language.English)),
-		keys: map[string]map[string]bool{},
+		cat:    catalog.NewBuilder(catalog.Fallback(language.English)),
+		keys:   map[string]map[string]bool{},
+		source: map[string]map[string]string{},
 	}
 	var tags []language.Tag
 	for _, l := range Languages {
 		tags = append(tags, l.Tag)
 		b.keys[l.Code] = map[string]bool{}
+		b.source[l.Code] = map[string]string{}
 		files, err := fs.Glob(fsys, path.Join("locales", l.Code, "*.json"))
 		if err != nil {
 			return nil, err
@@ -75,6 +79,7 @@ func load(fsys fs.FS) (*Bundle, error) {
 					return nil, fmt.Errorf("i18n: %s: key %q defined twice", f, k)
 				}
 				b.keys[l.Code][k] = true
+				b.source[l.Code][k] = v
 				if err := b.cat.SetString(l.Tag, k, v); err != nil {
 					return nil, fmt.Errorf("i18n: %s: %q: %w", f, k, err)
 				}
@@ -168,7 +173,8 @@ func (p *Printer) N(key string, n int, args ...any) string {
 // Date formats a time as a plain date in the reader's language,
 // e.g. "25 November 2026".
 func (p *Printer) Date(t time.Time) string {
-	return p.T("date.format", t.Day(), p.T(fmt.Sprintf("month.%d", int(t.Month()))), t.Year())
+	// Day and year go in as text: the printer would group a year's digits.
+	return p.T("date.format", strconv.Itoa(t.Day()), p.T(fmt.Sprintf("month.%d", int(t.Month()))), strconv.Itoa(t.Year()))
 }
 
 // HasKey reports whether key is translated into the reader's language or
