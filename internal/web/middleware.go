@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"involve/internal/accounts"
@@ -147,7 +148,9 @@ const (
 func (s *Server) identify(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		st := &request{}
-		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+		// Static files are the same for everyone: no session lookup.
+		static := strings.HasPrefix(r.URL.Path, "/static/")
+		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" && !static {
 			m, err := s.Accounts.SessionMember(r.Context(), c.Value)
 			switch {
 			case err == nil:

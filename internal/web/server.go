@@ -8,6 +8,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -71,8 +72,23 @@ func (s *Server) build() http.Handler {
 	for _, rt := range s.routes {
 		mux.Handle(rt.pattern, s.metrics.route(rt.pattern, s.guard(rt)))
 	}
-	// Anything no route matched: a proper 404 page, or 405 with Allow.
+	// Anything no route matched: a proper 404 page, or 405 with Allow when
+	// the path exists for other methods.
 	mux.Handle("/", s.metrics.route("unmatched", s.adapt(func(w http.ResponseWriter, r *http.Request) error {
+		var allow []string
+		for _, m := range []string{http.MethodGet, http.MethodPost} {
+			probe := &http.Request{Method: m, URL: r.URL, Host: r.Host}
+			if _, pattern := mux.Handler(probe); pattern != "/" && pattern != "" {
+				allow = append(allow, m)
+			}
+		}
+		if len(allow) > 0 {
+			if allow[0] == http.MethodGet {
+				allow = append(allow, http.MethodHead)
+			}
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			return &httpError{status: http.StatusMethodNotAllowed, msg: "error.method"}
+		}
 		return notFound()
 	})))
 	cop := http.NewCrossOriginProtection()
