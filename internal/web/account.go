@@ -61,7 +61,9 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) error {
 				}
 			}
 			p.Codes = codes
-			p.Member = m
+			// The page already shows the member signed in: fillBase
+			// takes the member from the request state.
+			state(r).member = m
 			p.Title = state(r).p.T("codes.title")
 			return s.render(w, r, http.StatusOK, "signup", p)
 		}
