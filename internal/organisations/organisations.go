@@ -197,10 +197,23 @@ func (s *Store) Register(ctx context.Context, memberID int64, in Input) (*Organi
 }
 
 // Update changes an organisation's details; the slug stays, so links do.
+// A new name may not be another organisation's.
 func (s *Store) Update(ctx context.Context, id int64, in Input) error {
-	_, err := s.db.Exec(ctx, `UPDATE organisations SET name = ?, kind = ?, summary = ?, website = ?, region = ? WHERE id = ?`,
-		strings.TrimSpace(in.Name), in.Kind, strings.TrimSpace(in.Summary), strings.TrimSpace(in.Website), strings.TrimSpace(in.Region), id)
-	return err
+	name := strings.TrimSpace(in.Name)
+	return s.db.Tx(ctx, func(tx *db.Tx) error {
+		var n int
+		err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM organisations WHERE id <> ? AND (slug = ? OR LOWER(name) = LOWER(?))`,
+			id, Slugify(name), name).Scan(&n)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			return ErrSlugTaken
+		}
+		_, err = tx.Exec(ctx, `UPDATE organisations SET name = ?, kind = ?, summary = ?, website = ?, region = ? WHERE id = ?`,
+			name, in.Kind, strings.TrimSpace(in.Summary), strings.TrimSpace(in.Website), strings.TrimSpace(in.Region), id)
+		return err
+	})
 }
 
 // ByID returns one organisation.

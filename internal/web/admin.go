@@ -62,8 +62,8 @@ func (s *Server) reviewOrganisation(w http.ResponseWriter, r *http.Request) erro
 		return badRequest("admin.review.invalid")
 	}
 	note := f.Get("note")
-	if len(note) > 500 {
-		note = note[:500]
+	if r := []rune(note); len(r) > 500 {
+		note = string(r[:500]) // cut at a character, not inside one
 	}
 	actor := state(r).member.ID
 	err = s.DB.Tx(r.Context(), func(tx *db.Tx) error {
@@ -94,9 +94,16 @@ func (s *Server) roleChange(w http.ResponseWriter, r *http.Request, grant bool) 
 		return err
 	}
 	actor := state(r).member
-	if f.Valid() && !grant && role == accounts.RoleAdmin && target.ID == actor.ID {
+	switch {
+	case !f.Valid():
+	case !grant && role == accounts.RoleAdmin && target.ID == actor.ID:
 		// An admin cannot lock the site out of its own administration.
 		f.Fail("handle", "admin.roles.self")
+	case grant && target.HasRole(role):
+		// Nothing would change, so nothing goes into the audit log.
+		f.Fail("role", "admin.roles.already")
+	case !grant && !target.HasRole(role):
+		f.Fail("role", "admin.roles.not_held")
 	}
 	if !f.Valid() {
 		p, err := s.adminPage(r, f)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"sort"
@@ -21,7 +22,13 @@ func newForm() *Form { return &Form{Values: url.Values{}, Errors: map[string]str
 // (but not newlines or tabs) so nothing invisible is stored.
 func parseForm(r *http.Request) (*Form, error) {
 	if err := r.ParseForm(); err != nil {
-		return nil, err
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return nil, err
+		}
+		// A body no browser would send (a broken %-escape, say) is the
+		// sender's mistake, not ours.
+		return nil, &httpError{status: http.StatusBadRequest, msg: "error.generic", err: err}
 	}
 	f := newForm()
 	for k, vs := range r.PostForm {
@@ -33,6 +40,9 @@ func parseForm(r *http.Request) (*Form, error) {
 }
 
 func cleanText(s string) string {
+	// Invalid UTF-8 would be refused by PostgreSQL and stored as is by
+	// SQLite; replace it so both keep the same valid text.
+	s = strings.ToValidUTF8(s, "\uFFFD")
 	if strings.IndexFunc(s, isUnwanted) < 0 {
 		return s
 	}
@@ -122,7 +132,11 @@ func (b *Base) Field(f *Form, name, typ, labelKey string, more ...string) Field 
 func (b *Base) Choice(f *Form, name, labelKey, prefix string, values ...string) Field {
 	fd := b.Field(f, name, "select", labelKey)
 	for _, v := range values {
-		fd.Options = append(fd.Options, Option{Value: v, Label: b.T(prefix + v), Selected: fd.Value == v})
+		key := prefix + v
+		if v == "" {
+			key = "form.choose" // the "nothing chosen yet" option
+		}
+		fd.Options = append(fd.Options, Option{Value: v, Label: b.T(key), Selected: fd.Value == v})
 	}
 	return fd
 }

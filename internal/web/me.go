@@ -347,7 +347,7 @@ func (s *Server) memberPage(w http.ResponseWriter, r *http.Request) error {
 		field accounts.Field
 	}{
 		{"profile.display_name", pr.DisplayName}, {"profile.pronouns", pr.Pronouns}, {"profile.languages", pr.Languages},
-		{"profile.region", pr.Region}, {"profile.bio", pr.Bio},
+		{"profile.region", pr.Region}, {"profile.bio", pr.Bio}, {"profile.email", pr.Email},
 	} {
 		if f.field.Value != "" && accounts.CanSee(f.field.Vis, signedIn, owner) {
 			p.Fields = append(p.Fields, shownField{Label: pt.T(f.key), Value: f.field.Value, Multi: f.key == "profile.bio"})

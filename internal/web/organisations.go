@@ -191,16 +191,21 @@ func (s *Server) updateOrganisation(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	in := orgInput(f)
-	if !f.Valid() {
-		p := &organisationFormPage{Form: f, Org: a.org, Kinds: organisations.Kinds}
-		p.Title = state(r).p.T("orgs.edit.title", a.org.Name)
-		p.Nav = "organisations"
-		return s.render(w, r, http.StatusUnprocessableEntity, "organisation_form", p)
+	if f.Valid() {
+		err := s.Organisations.Update(r.Context(), a.org.ID, in)
+		switch {
+		case errors.Is(err, organisations.ErrSlugTaken):
+			f.Fail("name", "org.name.taken")
+		case err != nil:
+			return err
+		default:
+			return redirect(w, r, "/organisations/"+a.org.Slug, "orgs.saved")
+		}
 	}
-	if err := s.Organisations.Update(r.Context(), a.org.ID, in); err != nil {
-		return err
-	}
-	return redirect(w, r, "/organisations/"+a.org.Slug, "orgs.saved")
+	p := &organisationFormPage{Form: f, Org: a.org, Kinds: organisations.Kinds}
+	p.Title = state(r).p.T("orgs.edit.title", a.org.Name)
+	p.Nav = "organisations"
+	return s.render(w, r, http.StatusUnprocessableEntity, "organisation_form", p)
 }
 
 // setStaff adds a member to the staff by handle, or changes their role.
@@ -244,6 +249,9 @@ func (s *Server) removeStaff(w http.ResponseWriter, r *http.Request) error {
 	a, err := s.loadOrganisation(r)
 	if err != nil {
 		return err
+	}
+	if !a.canEdit() && a.staffRole == "" {
+		return forbidden()
 	}
 	f, err := parseForm(r)
 	if err != nil {
