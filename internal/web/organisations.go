@@ -121,11 +121,20 @@ type organisationFormPage struct {
 	Kinds []string
 }
 
-func (s *Server) organisationForm(w http.ResponseWriter, r *http.Request) error {
-	p := &organisationFormPage{Form: newForm(), Kinds: organisations.Kinds}
-	p.Title = state(r).p.T("orgs.new.title")
+// renderOrganisationForm shows the form to register (o nil) or edit o.
+func (s *Server) renderOrganisationForm(w http.ResponseWriter, r *http.Request, status int, f *Form, o *organisations.Organisation) error {
+	p := &organisationFormPage{Form: f, Org: o, Kinds: organisations.Kinds}
+	if o == nil {
+		p.Title = state(r).p.T("orgs.new.title")
+	} else {
+		p.Title = state(r).p.T("orgs.edit.title", o.Name)
+	}
 	p.Nav = "organisations"
-	return s.render(w, r, http.StatusOK, "organisation_form", p)
+	return s.render(w, r, status, "organisation_form", p)
+}
+
+func (s *Server) organisationForm(w http.ResponseWriter, r *http.Request) error {
+	return s.renderOrganisationForm(w, r, http.StatusOK, newForm(), nil)
 }
 
 func orgInput(f *Form) organisations.Input {
@@ -153,10 +162,7 @@ func (s *Server) registerOrganisation(w http.ResponseWriter, r *http.Request) er
 			return redirect(w, r, "/organisations/"+o.Slug, "orgs.registered")
 		}
 	}
-	p := &organisationFormPage{Form: f, Kinds: organisations.Kinds}
-	p.Title = state(r).p.T("orgs.new.title")
-	p.Nav = "organisations"
-	return s.render(w, r, http.StatusUnprocessableEntity, "organisation_form", p)
+	return s.renderOrganisationForm(w, r, http.StatusUnprocessableEntity, f, nil)
 }
 
 func (s *Server) organisationEditForm(w http.ResponseWriter, r *http.Request) error {
@@ -172,10 +178,7 @@ func (s *Server) organisationEditForm(w http.ResponseWriter, r *http.Request) er
 	for k, v := range map[string]string{"name": o.Name, "kind": o.Kind, "summary": o.Summary, "website": o.Website, "region": o.Region} {
 		f.Values.Set(k, v)
 	}
-	p := &organisationFormPage{Form: f, Org: o, Kinds: organisations.Kinds}
-	p.Title = state(r).p.T("orgs.edit.title", o.Name)
-	p.Nav = "organisations"
-	return s.render(w, r, http.StatusOK, "organisation_form", p)
+	return s.renderOrganisationForm(w, r, http.StatusOK, f, o)
 }
 
 func (s *Server) updateOrganisation(w http.ResponseWriter, r *http.Request) error {
@@ -202,10 +205,7 @@ func (s *Server) updateOrganisation(w http.ResponseWriter, r *http.Request) erro
 			return redirect(w, r, "/organisations/"+a.org.Slug, "orgs.saved")
 		}
 	}
-	p := &organisationFormPage{Form: f, Org: a.org, Kinds: organisations.Kinds}
-	p.Title = state(r).p.T("orgs.edit.title", a.org.Name)
-	p.Nav = "organisations"
-	return s.render(w, r, http.StatusUnprocessableEntity, "organisation_form", p)
+	return s.renderOrganisationForm(w, r, http.StatusUnprocessableEntity, f, a.org)
 }
 
 // setStaff adds a member to the staff by handle, or changes their role.
