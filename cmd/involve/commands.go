@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"involve/internal/accounts"
+	"involve/internal/app"
 	"involve/internal/config"
 	"involve/internal/db"
 )
@@ -92,23 +93,23 @@ func admin(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 	if key := accounts.CheckNewPassphrase(pass, *handle); key != "" {
 		return fmt.Errorf("the passphrase must be %d to %d characters and differ from the handle", accounts.PassphraseMin, accounts.PassphraseMax)
 	}
-	a, err := open(ctx, c.DatabaseURL())
+	a, err := app.Open(ctx, c.DatabaseURL())
 	if err != nil {
 		return err
 	}
-	defer a.db.Close()
-	m, codes, err := a.accounts.Create(ctx, *handle, pass)
+	defer a.Close()
+	m, codes, err := a.Accounts.Create(ctx, *handle, pass)
 	if errors.Is(err, accounts.ErrHandleTaken) {
 		return fmt.Errorf("the handle %q is taken", *handle)
 	}
 	if err != nil {
 		return err
 	}
-	err = a.db.Tx(ctx, func(tx *db.Tx) error {
-		if err := a.accounts.GrantRole(ctx, tx, m.ID, accounts.RoleAdmin, nil); err != nil {
+	err = a.DB.Tx(ctx, func(tx *db.Tx) error {
+		if err := a.Accounts.GrantRole(ctx, tx, m.ID, accounts.RoleAdmin, nil); err != nil {
 			return err
 		}
-		return a.audit.Record(ctx, tx, m.ID, "role.grant", "member", m.Handle, accounts.RoleAdmin+" (command line)")
+		return a.Audit.Record(ctx, tx, m.ID, "role.grant", "member", m.Handle, accounts.RoleAdmin+" (command line)")
 	})
 	if err != nil {
 		return err

@@ -14,44 +14,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
-	"involve/internal/accounts"
-	"involve/internal/audit"
+	"involve/internal/app"
 	"involve/internal/config"
-	"involve/internal/db"
 	"involve/internal/demo"
 	"involve/internal/i18n"
-	"involve/internal/memberdata"
-	"involve/internal/organisations"
 	"involve/internal/web"
 )
-
-// app is Involve put together: the database and every store on it.
-type app struct {
-	db            *db.DB
-	accounts      *accounts.Store
-	organisations *organisations.Store
-	audit         *audit.Log
-	memberData    *memberdata.Registry
-}
-
-// open connects to the database, migrates it and builds the stores.
-func open(ctx context.Context, url string) (*app, error) {
-	d, err := db.Open(ctx, url)
-	if err != nil {
-		return nil, err
-	}
-	if err := d.Migrate(ctx); err != nil {
-		d.Close()
-		return nil, err
-	}
-	a := &app{db: d, accounts: accounts.NewStore(d), organisations: organisations.NewStore(d), audit: audit.New(d)}
-	// Every capability registers its share of a member's data here.
-	a.memberData = memberdata.NewRegistry(d)
-	a.memberData.Register(accounts.DataPart{Store: a.accounts})
-	a.memberData.Register(organisations.DataPart{Store: a.organisations})
-	a.memberData.Register(audit.DataPart{Log: a.audit})
-	return a, nil
-}
 
 func newLogger(w io.Writer, level string) *slog.Logger {
 	var l slog.Level
@@ -70,14 +38,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	log := newLogger(stderr, cfg.LogLevel)
-	a, err := open(ctx, cfg.DatabaseURL())
+	a, err := app.Open(ctx, cfg.DatabaseURL())
 	if err != nil {
 		return err
 	}
-	defer a.db.Close()
+	defer a.Close()
 
 	if cfg.Demo {
-		accs, err := demo.Fill(ctx, demo.Stores{DB: a.db, Accounts: a.accounts, Organisations: a.organisations, Audit: a.audit})
+		accs, err := demo.Fill(ctx, a)
 		switch {
 		case errors.Is(err, demo.ErrNotEmpty):
 			fmt.Fprintln(stdout, "Demo: the database already has members, so no demo content was added.")
@@ -95,8 +63,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := web.New(web.Deps{
-		Config: cfg, DB: a.db, Accounts: a.accounts, Organisations: a.organisations, Audit: a.audit,
-		MemberData: a.memberData, I18n: bundle, Log: log, Metrics: reg, Gatherer: reg,
+		Config: cfg, DB: a.DB, Accounts: a.Accounts, Organisations: a.Organisations, Audit: a.Audit, Guide: a.Guide, Search: a.Search,
+		MemberData: a.MemberData, I18n: bundle, Log: log, Metrics: reg, Gatherer: reg,
 	})
 	if err != nil {
 		return err
@@ -119,7 +87,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer stopJobs()
 	go srv.BackgroundJobs(jobs)
 
-	fmt.Fprintf(stdout, "Involve %s is running at http://%s (database: %s)\n", version(), ln.Addr(), a.db.Dialect())
+	fmt.Fprintf(stdout, "Involve %s is running at http://%s (database: %s)\n", version(), ln.Addr(), a.DB.Dialect())
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {

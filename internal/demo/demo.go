@@ -9,11 +9,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 
 	"involve/internal/accounts"
-	"involve/internal/audit"
+	"involve/internal/app"
 	"involve/internal/db"
+	"involve/internal/guide"
 	"involve/internal/organisations"
 )
 
@@ -23,14 +25,6 @@ var ErrNotEmpty = errors.New("demo: database not empty")
 
 // Passphrase is shared by every demo account, printed at start.
 const Passphrase = "involve-demo-passphrase"
-
-// Stores are what the demo writes through.
-type Stores struct {
-	DB            *db.DB
-	Accounts      *accounts.Store
-	Organisations *organisations.Store
-	Audit         *audit.Log
-}
 
 // Account is one demo account, for printing.
 type Account struct {
@@ -101,7 +95,7 @@ var orgs = []org{
 
 // Fill adds the demo content to an empty database and returns the demo
 // accounts.
-func Fill(ctx context.Context, s Stores) ([]Account, error) {
+func Fill(ctx context.Context, s *app.App) ([]Account, error) {
 	n, err := s.Accounts.Count(ctx)
 	if err != nil {
 		return nil, err
@@ -168,7 +162,38 @@ func Fill(ctx context.Context, s Stores) ([]Account, error) {
 	if err := s.Organisations.SetStaff(ctx, harbour.ID, ids["mira"], organisations.Staff); err != nil {
 		return nil, err
 	}
+	if err := fillGuide(ctx, s, ids); err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// fillGuide shows the guide in use: an editor improved the English page on
+// getting started (so its Dutch and Russian translations are now marked
+// outdated, with a history to compare), and a peer is part-way through its
+// checklist.
+func fillGuide(ctx context.Context, s *app.App, ids map[string]int64) error {
+	p, err := s.Guide.PageBySlug(ctx, "initiate")
+	if err != nil {
+		return err
+	}
+	cur, err := s.Guide.Current(ctx, p.ID, guide.Original)
+	if err != nil {
+		return err
+	}
+	kim := ids["kim-editor"]
+	body := strings.Replace(cur.Body, "\n## ", "\n> Tip from the Involve community: start small. One honest conversation with three or four peers tells you more than a long survey nobody answers.\n\n## ", 1)
+	if _, err := s.Guide.Save(ctx, p, guide.Edit{Lang: guide.Original, Title: cur.Title, Summary: cur.Summary, Body: body,
+		Note: "Added a tip from peers about starting small", AuthorID: &kim, Base: cur.ID}); err != nil {
+		return err
+	}
+	var keys []string
+	for i, item := range guide.ChecklistItems(body) {
+		if i < 3 {
+			keys = append(keys, guide.ItemKey(item))
+		}
+	}
+	return s.Guide.SetChecks(ctx, ids["mira"], p, keys)
 }
 
 // withDefaults fills in visibilities left empty.

@@ -15,11 +15,10 @@ import (
 	"testing"
 
 	"involve/internal/accounts"
-	"involve/internal/audit"
+	"involve/internal/app"
 	"involve/internal/config"
 	"involve/internal/db"
 	"involve/internal/i18n"
-	"involve/internal/memberdata"
 	"involve/internal/organisations"
 	"involve/internal/testutil"
 
@@ -43,15 +42,13 @@ func newEnv(t testing.TB, d *db.DB) *testEnv {
 	}
 	cfg := &config.Config{Addr: "127.0.0.1:0", QuickExitURL: config.DefaultQuickExitURL, LogLevel: "error",
 		RequestTimeout: 30e9, MaxBodyBytes: 1 << 20}
-	acc := accounts.NewStore(d)
-	orgs := organisations.NewStore(d)
-	al := audit.New(d)
-	md := memberdata.NewRegistry(d)
-	md.Register(accounts.DataPart{Store: acc})
-	md.Register(organisations.DataPart{Store: orgs})
-	md.Register(audit.DataPart{Log: al})
+	a, err := app.New(context.Background(), d)
+	if err != nil {
+		t.Fatal(err)
+	}
 	reg := prometheus.NewRegistry()
-	srv, err := New(Deps{Config: cfg, DB: d, Accounts: acc, Organisations: orgs, Audit: al, MemberData: md,
+	srv, err := New(Deps{Config: cfg, DB: d, Accounts: a.Accounts, Organisations: a.Organisations, Audit: a.Audit,
+		Guide: a.Guide, Search: a.Search, MemberData: a.MemberData,
 		I18n: bundle, Log: testLogger(), Metrics: reg, Gatherer: reg})
 	if err != nil {
 		t.Fatal(err)

@@ -26,31 +26,31 @@ type audienceLink struct {
 // Audiences in the order the home page lists them: peers first.
 var audiences = []audience{
 	{Slug: "peers", Sections: []audienceSection{
-		{Key: "for.peers.join", Links: []audienceLink{{"/signup", "nav.signup"}}},
+		{Key: "for.peers.join", Links: []audienceLink{{"/signup", "nav.signup"}, {"/guide/self-organisations", "for.link.guide_self_organisations"}}},
 		{Key: "for.peers.safe", Links: []audienceLink{{"/me/profile", "for.link.profile"}}},
-		{Key: "for.peers.support", Links: []audienceLink{{"/organisations?kind=service", "for.link.services"}, {"/organisations?kind=agency", "for.link.agencies"}}},
+		{Key: "for.peers.support", Links: []audienceLink{{"/organisations?kind=service", "for.link.services"}, {"/organisations?kind=agency", "for.link.agencies"}, {"/guide/initiate", "for.link.guide_initiate"}}},
 		{Key: "for.peers.control", Links: []audienceLink{{"/me/data", "for.link.data"}}},
 	}},
 	{Slug: "services", Sections: []audienceSection{
 		{Key: "for.services.register", Links: []audienceLink{{"/organisations/new", "for.link.register"}}},
-		{Key: "for.services.facilitate"},
-		{Key: "for.services.boards"},
+		{Key: "for.services.facilitate", Links: []audienceLink{{"/guide/agency-support", "for.link.guide_agency_support"}}},
+		{Key: "for.services.boards", Links: []audienceLink{{"/guide/integrated-initiatives", "for.link.guide_integrated"}, {"/guide/payment", "for.link.guide_payment"}}},
 		{Key: "for.services.staff", Links: []audienceLink{{"/organisations?kind=service", "for.link.services"}}},
 	}},
 	{Slug: "programmes", Sections: []audienceSection{
-		{Key: "for.programmes.stages"},
+		{Key: "for.programmes.stages", Links: []audienceLink{{"/guide/how", "for.link.guide_stages"}, {"/guide/evidence", "for.link.guide_evidence"}}},
 		{Key: "for.programmes.partners", Links: []audienceLink{{"/organisations", "for.link.organisations"}}},
 		{Key: "for.programmes.register", Links: []audienceLink{{"/organisations/new", "for.link.register"}}},
 	}},
 	{Slug: "funders", Sections: []audienceSection{
-		{Key: "for.funders.boards"},
-		{Key: "for.funders.open"},
+		{Key: "for.funders.boards", Links: []audienceLink{{"/guide/meaningful", "for.link.guide_meaningful"}}},
+		{Key: "for.funders.open", Links: []audienceLink{{"/guide/payment", "for.link.guide_payment"}}},
 		{Key: "for.funders.register", Links: []audienceLink{{"/organisations/new", "for.link.register"}, {"/organisations?kind=funder", "for.link.funders"}}},
 	}},
 	{Slug: "policymakers", Sections: []audienceSection{
-		{Key: "for.policymakers.cornerstone"},
+		{Key: "for.policymakers.cornerstone", Links: []audienceLink{{"/guide/relevance", "for.link.guide_relevance"}, {"/guide/history", "for.link.guide_history"}}},
 		{Key: "for.policymakers.testimony"},
-		{Key: "for.policymakers.consult"},
+		{Key: "for.policymakers.consult", Links: []audienceLink{{"/guide/meaningful", "for.link.guide_meaningful"}}},
 		{Key: "for.policymakers.register", Links: []audienceLink{{"/organisations/new", "for.link.register"}, {"/organisations?kind=policymaker", "for.link.policymakers"}}},
 	}},
 }

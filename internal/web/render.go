@@ -101,6 +101,12 @@ func (b *Base) Date(t time.Time) string { return b.p.Date(t) }
 // Asset returns the content-hashed URL of a static file.
 func (b *Base) Asset(name string) string { return b.assets.url(name) }
 
+// LangName is a language's own name for itself, from its code.
+func (b *Base) LangName(code string) string {
+	l, _ := i18n.Supported(code)
+	return l.Name
+}
+
 // SignedIn reports whether the reader is signed in.
 func (b *Base) SignedIn() bool { return b.Member != nil }
 

@@ -17,6 +17,7 @@ const (
 	SignedOut               // pages for signing in; a signed-in member is sent to /me
 	SignedIn                // any member; others are sent to sign in
 	SiteAdmin               // members with the site admin role
+	Editor                  // members with the editor or site admin role
 )
 
 type route struct {
@@ -78,6 +79,18 @@ func (s *Server) routeTable() []route {
 		{"POST /admin/roles/revoke", SiteAdmin, s.revokeRole},
 		{"GET /admin/audit", SiteAdmin, s.auditLog},
 
+		{"GET /guide", Anyone, s.guideContents},
+		{"GET /guide/all", Anyone, s.guideAll},
+		{"GET /guide/{slug}", Anyone, s.guidePage},
+		{"POST /guide/{slug}/checklist", SignedIn, s.saveChecklist},
+		{"GET /guide/{slug}/history", Anyone, s.guideHistory},
+		{"GET /guide/{slug}/diff", Anyone, s.guideDiff},
+		{"GET /guide/{slug}/revisions/{id}", Anyone, s.guideRevision},
+		{"GET /guide/{slug}/edit", Editor, s.guideEditForm},
+		{"POST /guide/{slug}/edit", Editor, s.guideSave},
+		{"POST /guide/{slug}/revert", Editor, s.guideRevert},
+		{"GET /search", Anyone, s.search},
+
 		{"GET /healthz", Anyone, s.healthz},
 		{"GET /metrics", Anyone, s.metricsHandler},
 		{"GET /robots.txt", Anyone, s.robots},
@@ -95,7 +108,7 @@ func (s *Server) guard(rt route) http.Handler {
 				http.Redirect(w, r, "/me", http.StatusSeeOther)
 				return nil
 			}
-		case SignedIn, SiteAdmin:
+		case SignedIn, SiteAdmin, Editor:
 			if m == nil {
 				if r.Method == http.MethodGet {
 					http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
@@ -104,6 +117,9 @@ func (s *Server) guard(rt route) http.Handler {
 				return &httpError{status: http.StatusUnauthorized, msg: "error.signin_needed"}
 			}
 			if rt.access == SiteAdmin && !m.IsAdmin() {
+				return forbidden()
+			}
+			if rt.access == Editor && !canEditGuide(m) {
 				return forbidden()
 			}
 		}

@@ -16,9 +16,11 @@ import (
 	"involve/internal/audit"
 	"involve/internal/config"
 	"involve/internal/db"
+	"involve/internal/guide"
 	"involve/internal/i18n"
 	"involve/internal/memberdata"
 	"involve/internal/organisations"
+	"involve/internal/search"
 )
 
 // Deps is what the web layer is built from.
@@ -27,6 +29,8 @@ type Deps struct {
 	DB            *db.DB
 	Accounts      *accounts.Store
 	Organisations *organisations.Store
+	Guide         *guide.Store
+	Search        *search.Index
 	Audit         *audit.Log
 	MemberData    *memberdata.Registry
 	I18n          *i18n.Bundle

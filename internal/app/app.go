@@ -1,0 +1,67 @@
+// Package app puts Involve together: the database and every store on it,
+// with each capability's share of member data registered. The binary and
+// the tests build Involve the same way, through here.
+package app
+
+import (
+	"context"
+
+	"involve/internal/accounts"
+	"involve/internal/audit"
+	"involve/internal/db"
+	"involve/internal/guide"
+	"involve/internal/memberdata"
+	"involve/internal/organisations"
+	"involve/internal/search"
+)
+
+// App is Involve's stores on one database.
+type App struct {
+	DB            *db.DB
+	Accounts      *accounts.Store
+	Organisations *organisations.Store
+	Audit         *audit.Log
+	Search        *search.Index
+	Guide         *guide.Store
+	MemberData    *memberdata.Registry
+}
+
+// Open connects to the database at url, migrates it and builds the stores.
+func Open(ctx context.Context, url string) (*App, error) {
+	d, err := db.Open(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.Migrate(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
+	a, err := New(ctx, d)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// New builds the stores on a migrated database and adds the guide pages it
+// lacks: the guide ships with the binary, and pages editors have changed
+// are left alone.
+func New(ctx context.Context, d *db.DB) (*App, error) {
+	a := &App{DB: d, Accounts: accounts.NewStore(d), Organisations: organisations.NewStore(d), Audit: audit.New(d), Search: search.New(d)}
+	a.Guide = guide.NewStore(d, a.Search)
+	if _, err := a.Guide.Seed(ctx); err != nil {
+		return nil, err
+	}
+	// Every capability registers its share of a member's data, for the
+	// data download and account deletion.
+	a.MemberData = memberdata.NewRegistry(d)
+	a.MemberData.Register(accounts.DataPart{Store: a.Accounts})
+	a.MemberData.Register(organisations.DataPart{Store: a.Organisations})
+	a.MemberData.Register(audit.DataPart{Log: a.Audit})
+	a.MemberData.Register(guide.DataPart{Store: a.Guide})
+	return a, nil
+}
+
+// Close closes the database.
+func (a *App) Close() error { return a.DB.Close() }

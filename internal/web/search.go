@@ -1,0 +1,40 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"involve/internal/search"
+)
+
+type searchPage struct {
+	Base
+	Query string
+	Hits  []search.Hit
+	Total int
+}
+
+// searchResultsMax is how many results one page shows; a reader narrows a
+// search rather than paging through hundreds.
+const searchResultsMax = 50
+
+func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
+	st := state(r)
+	q := strings.TrimSpace(cleanText(r.URL.Query().Get("q")))
+	if len(q) > search.MaxQuery {
+		q = q[:search.MaxQuery]
+	}
+	p := &searchPage{Query: q}
+	if q != "" {
+		var err error
+		p.Hits, p.Total, err = s.Search.Search(r.Context(), q, st.lang.Code, search.Viewer{SignedIn: st.member != nil}, searchResultsMax)
+		if err != nil {
+			return err
+		}
+		p.Title = st.p.T("search.title_for", q)
+	} else {
+		p.Title = st.p.T("search.title")
+	}
+	p.Nav = "search"
+	return s.render(w, r, http.StatusOK, "search", p)
+}
