@@ -63,7 +63,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := web.New(web.Deps{
-		Config: cfg, DB: a.DB, Accounts: a.Accounts, Organisations: a.Organisations, Audit: a.Audit, Guide: a.Guide, Search: a.Search,
+		Config: cfg, DB: a.DB, Accounts: a.Accounts, Organisations: a.Organisations, Audit: a.Audit, Guide: a.Guide, Search: a.Search, Groups: a.Groups, Notify: a.Notify,
 		MemberData: a.MemberData, I18n: bundle, Log: log, Metrics: reg, Gatherer: reg,
 	})
 	if err != nil {

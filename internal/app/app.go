@@ -9,8 +9,10 @@ import (
 	"involve/internal/accounts"
 	"involve/internal/audit"
 	"involve/internal/db"
+	"involve/internal/groups"
 	"involve/internal/guide"
 	"involve/internal/memberdata"
+	"involve/internal/notify"
 	"involve/internal/organisations"
 	"involve/internal/search"
 )
@@ -23,6 +25,8 @@ type App struct {
 	Audit         *audit.Log
 	Search        *search.Index
 	Guide         *guide.Store
+	Groups        *groups.Store
+	Notify        *notify.Center
 	MemberData    *memberdata.Registry
 }
 
@@ -50,6 +54,8 @@ func Open(ctx context.Context, url string) (*App, error) {
 func New(ctx context.Context, d *db.DB) (*App, error) {
 	a := &App{DB: d, Accounts: accounts.NewStore(d), Organisations: organisations.NewStore(d), Audit: audit.New(d), Search: search.New(d)}
 	a.Guide = guide.NewStore(d, a.Search)
+	a.Groups = groups.NewStore(d, a.Search)
+	a.Notify = notify.New(d)
 	if _, err := a.Guide.Seed(ctx); err != nil {
 		return nil, err
 	}
@@ -60,6 +66,7 @@ func New(ctx context.Context, d *db.DB) (*App, error) {
 	a.MemberData.Register(organisations.DataPart{Store: a.Organisations})
 	a.MemberData.Register(audit.DataPart{Log: a.Audit})
 	a.MemberData.Register(guide.DataPart{Store: a.Guide})
+	a.MemberData.Register(groups.DataPart{Store: a.Groups})
 	return a, nil
 }
 

@@ -36,8 +36,19 @@ func (s *Server) Routes() map[string]Access {
 	return out
 }
 
-// routeTable is every route Involve answers, in one place.
+// routeTable is every route Involve answers: the core ones here, and each
+// capability's in its own file, listed at the end.
 func (s *Server) routeTable() []route {
+	var rs []route
+	for _, part := range [][]route{
+		s.coreRoutes(),
+	} {
+		rs = append(rs, part...)
+	}
+	return rs
+}
+
+func (s *Server) coreRoutes() []route {
 	return []route{
 		{"GET /{$}", Anyone, s.home},
 		{"GET /for/{audience}", Anyone, s.audiencePage},

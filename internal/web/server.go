@@ -16,9 +16,11 @@ import (
 	"involve/internal/audit"
 	"involve/internal/config"
 	"involve/internal/db"
+	"involve/internal/groups"
 	"involve/internal/guide"
 	"involve/internal/i18n"
 	"involve/internal/memberdata"
+	"involve/internal/notify"
 	"involve/internal/organisations"
 	"involve/internal/search"
 )
@@ -31,6 +33,8 @@ type Deps struct {
 	Organisations *organisations.Store
 	Guide         *guide.Store
 	Search        *search.Index
+	Groups        *groups.Store
+	Notify        *notify.Center
 	Audit         *audit.Log
 	MemberData    *memberdata.Registry
 	I18n          *i18n.Bundle
