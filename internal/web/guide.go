@@ -73,7 +73,7 @@ type guidePage struct {
 	Page      *guide.Page
 	Rev       *guide.Revision
 	Body      guide.Rendered
-	Lang      i18n.Language // the language shown
+	TextLang  i18n.Language // the language of the text shown; Base.Lang is the reader's
 	Wanted    i18n.Language // the language asked for, when not available
 	Missing   bool          // no text in the wanted language: the original is shown
 	Outdated  bool          // the translation is older than the original
@@ -109,11 +109,11 @@ func (s *Server) guidePage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	want := readingLang(r)
-	p := &guidePage{Page: pg, Wanted: want, Lang: want, CanEdit: canEditGuide(st.member)}
+	p := &guidePage{Page: pg, Wanted: want, TextLang: want, CanEdit: canEditGuide(st.member)}
 	p.Rev, err = s.Guide.Current(ctx, pg.ID, want.Code)
 	if errors.Is(err, db.ErrNotFound) {
 		p.Missing = true
-		p.Lang, _ = i18n.Supported(guide.Original)
+		p.TextLang, _ = i18n.Supported(guide.Original)
 		p.Rev, err = s.Guide.Current(ctx, pg.ID, guide.Original)
 	}
 	if err != nil {
@@ -123,7 +123,7 @@ func (s *Server) guidePage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	for _, l := range i18n.Languages {
-		if l.Code == p.Lang.Code {
+		if l.Code == p.TextLang.Code {
 			continue
 		}
 		if _, err := s.Guide.Current(ctx, pg.ID, l.Code); err == nil {

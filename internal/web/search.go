@@ -22,7 +22,9 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 	st := state(r)
 	q := strings.TrimSpace(cleanText(r.URL.Query().Get("q")))
 	if len(q) > search.MaxQuery {
-		q = q[:search.MaxQuery]
+		// Cut at a character boundary: a cut rune would be invalid UTF-8
+		// on the page.
+		q = strings.ToValidUTF8(q[:search.MaxQuery], "")
 	}
 	p := &searchPage{Query: q}
 	if q != "" {
