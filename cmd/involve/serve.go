@@ -60,11 +60,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	stopRunner, err := startJobs(cfg, a, bundle, log)
+	if err != nil {
+		return err
+	}
+	defer stopRunner() // before a.Close: the runner lets its jobs finish
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := web.New(web.Deps{
-		Config: cfg, DB: a.DB, Accounts: a.Accounts, Organisations: a.Organisations, Audit: a.Audit, Guide: a.Guide, Search: a.Search, Groups: a.Groups, Notify: a.Notify,
-		MemberData: a.MemberData, I18n: bundle, Log: log, Metrics: reg, Gatherer: reg,
+		Config: cfg, DB: a.DB, Accounts: a.Accounts, Organisations: a.Organisations, Audit: a.Audit, Guide: a.Guide, Search: a.Search, Groups: a.Groups, Notify: a.Notify, Discussions: a.Discussions, Support: a.Support,
+		Moderation: a.Moderation, MemberData: a.MemberData, I18n: bundle, Log: log, Metrics: reg, Gatherer: reg,
 	})
 	if err != nil {
 		return err

@@ -113,6 +113,17 @@ func (s *Store) Recover(ctx context.Context, handle, code, newPass string) (*Mem
 		if n, _ := res.RowsAffected(); n != 1 {
 			return ErrBadRecoveryCode
 		}
+		// A suspended member is told so once the code proves who they are;
+		// the code stays unspent and the passphrase unchanged.
+		var suspendedUntil *time.Time
+		var suspendedReason string
+		if err := tx.QueryRow(ctx, `SELECT suspended_until, suspended_reason FROM members WHERE id = ?`, id).
+			Scan(&suspendedUntil, &suspendedReason); err != nil {
+			return err
+		}
+		if err := suspension(suspendedUntil, suspendedReason, now); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `UPDATE members SET passphrase_hash = ?, passphrase_set_at = ? WHERE id = ?`,
 			HashPassphrase(newPass), now, id); err != nil {
 			return err

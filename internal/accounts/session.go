@@ -40,15 +40,22 @@ func (s *Store) NewSession(ctx context.Context, memberID int64) (string, error) 
 }
 
 // SessionMember returns the member a session token belongs to, or
-// db.ErrNotFound when the token is unknown or expired.
+// db.ErrNotFound when the token is unknown or expired, and *SuspendedError
+// (which also matches db.ErrNotFound) when the member is suspended.
 func (s *Store) SessionMember(ctx context.Context, token string) (*Member, error) {
 	h := hashToken(token)
 	now := s.now()
 	var memberID int64
 	var lastSeen time.Time
-	err := s.db.QueryRow(ctx, `SELECT member_id, last_seen_at FROM sessions WHERE token_hash = ? AND expires_at > ?`, h, now).
-		Scan(&memberID, &lastSeen)
+	var suspendedUntil *time.Time
+	var suspendedReason string
+	err := s.db.QueryRow(ctx, `SELECT s.member_id, s.last_seen_at, m.suspended_until, m.suspended_reason
+		FROM sessions s JOIN members m ON m.id = s.member_id WHERE s.token_hash = ? AND s.expires_at > ?`, h, now).
+		Scan(&memberID, &lastSeen, &suspendedUntil, &suspendedReason)
 	if err != nil {
+		return nil, err
+	}
+	if err := suspension(suspendedUntil, suspendedReason, now); err != nil {
 		return nil, err
 	}
 	if now.Sub(lastSeen) > touchEvery {

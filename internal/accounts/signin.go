@@ -19,8 +19,9 @@ const (
 )
 
 // Authenticate checks a handle and passphrase. It returns ErrBadCredentials
-// for a wrong handle or passphrase alike, and *ThrottledError while a handle
-// is paused.
+// for a wrong handle or passphrase alike, *ThrottledError while a handle
+// is paused, and *SuspendedError for a suspended member, only once the
+// passphrase is right, so a suspension tells a guesser nothing.
 func (s *Store) Authenticate(ctx context.Context, handle, pass string) (*Member, error) {
 	key := HandleKey(handle)
 	now := s.now()
@@ -33,8 +34,10 @@ func (s *Store) Authenticate(ctx context.Context, handle, pass string) (*Member,
 		return nil, &ThrottledError{Until: *until}
 	}
 	var id int64
-	var hash string
-	err = s.db.QueryRow(ctx, `SELECT id, passphrase_hash FROM members WHERE handle_key = ?`, key).Scan(&id, &hash)
+	var hash, suspendedReason string
+	var suspendedUntil *time.Time
+	err = s.db.QueryRow(ctx, `SELECT id, passphrase_hash, suspended_until, suspended_reason FROM members WHERE handle_key = ?`, key).
+		Scan(&id, &hash, &suspendedUntil, &suspendedReason)
 	if errors.Is(err, db.ErrNotFound) {
 		CheckPassphrase(dummyHash, pass)
 		return nil, s.recordFailure(ctx, key)
@@ -50,6 +53,9 @@ func (s *Store) Authenticate(ctx context.Context, handle, pass string) (*Member,
 		return nil, s.recordFailure(ctx, key)
 	}
 	if _, err := s.db.Exec(ctx, `DELETE FROM signin_failures WHERE handle_key = ?`, key); err != nil {
+		return nil, err
+	}
+	if err := suspension(suspendedUntil, suspendedReason, now); err != nil {
 		return nil, err
 	}
 	return s.ByID(ctx, id)

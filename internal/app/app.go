@@ -9,12 +9,16 @@ import (
 	"involve/internal/accounts"
 	"involve/internal/audit"
 	"involve/internal/db"
+	"involve/internal/discussions"
 	"involve/internal/groups"
 	"involve/internal/guide"
+	"involve/internal/jobs"
 	"involve/internal/memberdata"
+	"involve/internal/moderation"
 	"involve/internal/notify"
 	"involve/internal/organisations"
 	"involve/internal/search"
+	"involve/internal/support"
 )
 
 // App is Involve's stores on one database.
@@ -27,6 +31,10 @@ type App struct {
 	Guide         *guide.Store
 	Groups        *groups.Store
 	Notify        *notify.Center
+	Jobs          *jobs.Runner // this node's job runner; `involve serve` registers the handlers and runs it
+	Discussions   *discussions.Store
+	Support       *support.Store
+	Moderation    *moderation.Store
 	MemberData    *memberdata.Registry
 }
 
@@ -56,6 +64,13 @@ func New(ctx context.Context, d *db.DB) (*App, error) {
 	a.Guide = guide.NewStore(d, a.Search)
 	a.Groups = groups.NewStore(d, a.Search)
 	a.Notify = notify.New(d)
+	a.Jobs = jobs.NewRunner(d, nil)
+	a.Moderation = moderation.NewStore(d, a.Audit, a.Notify, a.Groups, a.Accounts)
+	a.Discussions = discussions.NewStore(d, a.Search, a.Notify, a.Audit)
+	a.Discussions.SetRecipientFilter(a.Moderation.DropBlocked) // no notifications from members one blocked
+	a.Moderation.RegisterDiscussions(a.Discussions)            // posts and threads can be reported and hidden
+	a.Groups.OnReindex(a.Discussions.ReindexGroup)             // threads follow their group's visibility in search
+	a.Support = support.NewStore(d, a.Groups, a.Organisations, a.Search, a.Notify)
 	if _, err := a.Guide.Seed(ctx); err != nil {
 		return nil, err
 	}
@@ -67,6 +82,10 @@ func New(ctx context.Context, d *db.DB) (*App, error) {
 	a.MemberData.Register(audit.DataPart{Log: a.Audit})
 	a.MemberData.Register(guide.DataPart{Store: a.Guide})
 	a.MemberData.Register(groups.DataPart{Store: a.Groups})
+	a.MemberData.Register(notify.DataPart{Center: a.Notify})
+	a.MemberData.Register(discussions.DataPart{Store: a.Discussions})
+	a.MemberData.Register(moderation.DataPart{Store: a.Moderation})
+	a.MemberData.Register(support.DataPart{Store: a.Support})
 	return a, nil
 }
 

@@ -59,6 +59,14 @@ func (l *Log) Recent(ctx context.Context, limit int, before int64) ([]Entry, err
 	return l.query(ctx, l.db, q, args...)
 }
 
+// ForTarget returns up to limit entries about one target (a group's slug,
+// a post's id…), newest first: what was done to it, by whom and why.
+func (l *Log) ForTarget(ctx context.Context, targetType, target string, limit int) ([]Entry, error) {
+	return l.query(ctx, l.db, `SELECT a.id, a.actor_id, COALESCE(m.handle, ''), a.action, a.target_type, a.target, a.detail, a.created_at
+		FROM audit_log a LEFT JOIN members m ON m.id = a.actor_id WHERE a.target_type = ? AND a.target = ?
+		ORDER BY a.id DESC LIMIT ?`, targetType, target, limit)
+}
+
 func (l *Log) query(ctx context.Context, qr db.Querier, q string, args ...any) ([]Entry, error) {
 	rows, err := qr.Query(ctx, q, args...)
 	if err != nil {

@@ -162,7 +162,24 @@ func Fill(ctx context.Context, s *app.App) ([]Account, error) {
 	if err := s.Organisations.SetStaff(ctx, harbour.ID, ids["mira"], organisations.Staff); err != nil {
 		return nil, err
 	}
+	if err := fillNotify(ctx, s, ids); err != nil {
+		return nil, err
+	}
 	if err := fillGuide(ctx, s, ids); err != nil {
+		return nil, err
+	}
+	slugs, err := fillGroups(ctx, s, ids)
+	if err != nil {
+		return nil, err
+	}
+	if err := fillDiscussions(ctx, s, ids, slugs); err != nil {
+		return nil, err
+	}
+	if err := fillSupport(ctx, s, ids, slugs); err != nil {
+		return nil, err
+	}
+	// A public group anyone can join, so its moderators have a report.
+	if err := fillModeration(ctx, s, ids, "online-peer-support-circle"); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -221,4 +238,6 @@ func Print(w io.Writer, accs []Account) {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\n", a.Handle, a.Passphrase, a.Role)
 	}
 	tw.Flush()
+	fmt.Fprintln(w, "More peers take part in the demo groups and discussions (river, nadia_p, pim, olga_v, dee-j, marek),")
+	fmt.Fprintln(w, "with the same passphrase; quick-deals is a suspended account that posted adverts.")
 }

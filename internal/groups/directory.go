@@ -103,6 +103,9 @@ func facets(m map[string]int) []Facet {
 		k := strings.ToLower(v)
 		if f, ok := merged[k]; ok {
 			f.Count += n
+			if v < f.Value { // the same spelling whatever the map's order
+				f.Value = v
+			}
 			continue
 		}
 		merged[k] = &Facet{v, n}

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"involve/internal/db"
+	"involve/internal/langs"
 	"involve/internal/organisations"
 	"involve/internal/search"
 )
@@ -125,6 +126,9 @@ func (in Input) Check() map[string]string {
 	}
 	if !oneOf(in.Joining, Joinings) {
 		errs["joining"] = "groups.joining.required"
+	} else if in.Visibility == Secret && in.Joining != Invitation {
+		// Nobody can find a secret group to join it or ask to.
+		errs["joining"] = "groups.joining.secret"
 	}
 	if utf8.RuneCountInString(in.About) > AboutMax {
 		errs["about"] = "field.too_long"
@@ -139,6 +143,13 @@ func (in Input) Check() map[string]string {
 		}
 		if utf8.RuneCountInString(v) > ListMax {
 			errs[f] = "field.too_long"
+		}
+	}
+	if _, ok := errs["languages"]; !ok {
+		for _, l := range SplitList(in.Languages) {
+			if !langs.Valid(l) {
+				errs["languages"] = "directory.language.invalid"
+			}
 		}
 	}
 	return errs
@@ -171,9 +182,18 @@ func SplitList(s string) []string {
 
 // Store keeps groups.
 type Store struct {
-	db     *db.DB
-	search *search.Index
-	now    func() time.Time
+	db      *db.DB
+	search  *search.Index
+	now     func() time.Time
+	onIndex []func(ctx context.Context, q db.Querier, groupID int64) error
+}
+
+// OnReindex registers fn to run, in the same transaction, whenever a
+// group's search document is brought in line (created, edited, hidden,
+// restored), so content inside the group (its discussions) can follow the
+// group's visibility.
+func (s *Store) OnReindex(fn func(ctx context.Context, q db.Querier, groupID int64) error) {
+	s.onIndex = append(s.onIndex, fn)
 }
 
 // NewStore returns a Store on d that keeps listed groups in ix.
@@ -250,7 +270,15 @@ func (s *Store) reindex(ctx context.Context, q db.Querier, id int64) error {
 	if err != nil {
 		return err
 	}
-	return Index(ctx, q, s.search, g)
+	if err := Index(ctx, q, s.search, g); err != nil {
+		return err
+	}
+	for _, fn := range s.onIndex {
+		if err := fn(ctx, q, id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ByID returns one group.

@@ -101,34 +101,41 @@ type JoinRequest struct {
 
 // RequestJoin records a member's request to join, with their "why".
 func (s *Store) RequestJoin(ctx context.Context, g *Group, memberID int64, why string) (*JoinRequest, error) {
-	if g.Joining != Request || g.Visibility == Secret {
-		return nil, ErrNotJoinable
-	}
 	var id int64
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
-		var n int
-		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM group_members WHERE group_id = ? AND member_id = ?`, g.ID, memberID).Scan(&n); err != nil {
-			return err
-		}
-		if n > 0 {
-			return ErrAlreadyMember
-		}
-		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM group_join_requests WHERE group_id = ? AND member_id = ? AND decision = ''`,
-			g.ID, memberID).Scan(&n); err != nil {
-			return err
-		}
-		if n > 0 {
-			return ErrRequestOpen
-		}
 		var err error
-		id, err = db.InsertID(ctx, tx, `INSERT INTO group_join_requests (group_id, member_id, why, created_at) VALUES (?, ?, ?, ?)`,
-			g.ID, memberID, strings.TrimSpace(why), s.now())
+		id, err = s.RequestJoinIn(ctx, tx, g, memberID, why)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return s.JoinRequest(ctx, g.ID, id)
+}
+
+// RequestJoinIn is RequestJoin inside the caller's transaction, so the
+// notification to the group's moderators goes with it; it returns the
+// request's id.
+func (s *Store) RequestJoinIn(ctx context.Context, q db.Querier, g *Group, memberID int64, why string) (int64, error) {
+	if g.Joining != Request || g.Visibility == Secret {
+		return 0, ErrNotJoinable
+	}
+	var n int
+	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM group_members WHERE group_id = ? AND member_id = ?`, g.ID, memberID).Scan(&n); err != nil {
+		return 0, err
+	}
+	if n > 0 {
+		return 0, ErrAlreadyMember
+	}
+	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM group_join_requests WHERE group_id = ? AND member_id = ? AND decision = ''`,
+		g.ID, memberID).Scan(&n); err != nil {
+		return 0, err
+	}
+	if n > 0 {
+		return 0, ErrRequestOpen
+	}
+	return db.InsertID(ctx, q, `INSERT INTO group_join_requests (group_id, member_id, why, created_at) VALUES (?, ?, ?, ?)`,
+		g.ID, memberID, strings.TrimSpace(why), s.now())
 }
 
 // JoinRequest returns one request of a group.
@@ -162,30 +169,36 @@ func (s *Store) PendingRequests(ctx context.Context, groupID int64) ([]JoinReque
 // Decide accepts or declines a waiting request; accepting makes the
 // requester a member.
 func (s *Store) Decide(ctx context.Context, groupID, requestID, decider int64, accept bool) (*JoinRequest, error) {
+	var r *JoinRequest
+	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		var err error
+		r, err = s.DecideIn(ctx, tx, groupID, requestID, decider, accept)
+		return err
+	})
+	return r, err
+}
+
+// DecideIn is Decide inside the caller's transaction, so the requester's
+// notification goes with it. A request already decided is ErrNotFound.
+func (s *Store) DecideIn(ctx context.Context, q db.Querier, groupID, requestID, decider int64, accept bool) (*JoinRequest, error) {
 	decision := "declined"
 	if accept {
 		decision = "accepted"
 	}
 	var r JoinRequest
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
-		err := tx.QueryRow(ctx, `SELECT id, member_id FROM group_join_requests WHERE group_id = ? AND id = ? AND decision = ''`,
-			groupID, requestID).Scan(&r.ID, &r.MemberID)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `UPDATE group_join_requests SET decision = ?, decided_by = ?, decided_at = ? WHERE id = ?`,
-			decision, decider, s.now(), r.ID); err != nil {
-			return err
-		}
-		if accept {
-			if err := s.addMember(ctx, tx, groupID, r.MemberID, Member); err != nil && !errors.Is(err, ErrAlreadyMember) {
-				return err
-			}
-		}
-		return nil
-	})
+	err := q.QueryRow(ctx, `SELECT id, member_id FROM group_join_requests WHERE group_id = ? AND id = ? AND decision = ''`,
+		groupID, requestID).Scan(&r.ID, &r.MemberID)
 	if err != nil {
 		return nil, err
+	}
+	if _, err := q.Exec(ctx, `UPDATE group_join_requests SET decision = ?, decided_by = ?, decided_at = ? WHERE id = ?`,
+		decision, decider, s.now(), r.ID); err != nil {
+		return nil, err
+	}
+	if accept {
+		if err := s.addMember(ctx, q, groupID, r.MemberID, Member); err != nil && !errors.Is(err, ErrAlreadyMember) {
+			return nil, err
+		}
 	}
 	r.GroupID, r.Decision = groupID, decision
 	return &r, nil
@@ -322,60 +335,81 @@ func (s *Store) HasInviteLink(ctx context.Context, groupID int64) (bool, error) 
 
 // SetRole changes a member's role; the last admin cannot step down.
 func (s *Store) SetRole(ctx context.Context, groupID, memberID int64, role string) error {
+	return s.db.Tx(ctx, func(tx *db.Tx) error { return s.SetRoleIn(ctx, tx, groupID, memberID, role) })
+}
+
+// SetRoleIn is SetRole inside the caller's transaction, beside the audit
+// record and the member's notification.
+func (s *Store) SetRoleIn(ctx context.Context, q db.Querier, groupID, memberID int64, role string) error {
 	if !oneOf(role, []string{Member, Moderator, Admin}) {
 		return fmt.Errorf("groups: bad role %q", role)
 	}
-	return s.db.Tx(ctx, func(tx *db.Tx) error {
-		cur, err := roleIn(ctx, tx, groupID, memberID)
-		if err != nil {
+	cur, err := roleIn(ctx, q, groupID, memberID)
+	if err != nil {
+		return err
+	}
+	if cur == Admin && role != Admin {
+		if err := lastAdminCheck(ctx, q, groupID); err != nil {
 			return err
 		}
-		if cur == Admin && role != Admin {
-			if err := lastAdminCheck(ctx, tx, groupID); err != nil {
-				return err
-			}
-		}
-		_, err = tx.Exec(ctx, `UPDATE group_members SET role = ? WHERE group_id = ? AND member_id = ?`, role, groupID, memberID)
-		return err
-	})
+	}
+	_, err = q.Exec(ctx, `UPDATE group_members SET role = ? WHERE group_id = ? AND member_id = ?`, role, groupID, memberID)
+	return err
 }
 
 // TransferAdmin makes to an admin and from a plain member, in one step.
 func (s *Store) TransferAdmin(ctx context.Context, groupID, from, to int64) error {
-	return s.db.Tx(ctx, func(tx *db.Tx) error {
-		if _, err := roleIn(ctx, tx, groupID, to); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `UPDATE group_members SET role = ? WHERE group_id = ? AND member_id = ?`, Admin, groupID, to); err != nil {
-			return err
-		}
-		_, err := tx.Exec(ctx, `UPDATE group_members SET role = ? WHERE group_id = ? AND member_id = ?`, Member, groupID, from)
+	return s.db.Tx(ctx, func(tx *db.Tx) error { return s.TransferAdminIn(ctx, tx, groupID, from, to) })
+}
+
+// TransferAdminIn is TransferAdmin inside the caller's transaction. Both
+// must be members; from must be an admin.
+func (s *Store) TransferAdminIn(ctx context.Context, q db.Querier, groupID, from, to int64) error {
+	if from == to {
+		return fmt.Errorf("groups: transfer to oneself")
+	}
+	cur, err := roleIn(ctx, q, groupID, from)
+	if err != nil {
 		return err
-	})
+	}
+	if cur != Admin {
+		return fmt.Errorf("groups: %d is not an admin of %d", from, groupID)
+	}
+	if _, err := roleIn(ctx, q, groupID, to); err != nil {
+		return err
+	}
+	if _, err := q.Exec(ctx, `UPDATE group_members SET role = ? WHERE group_id = ? AND member_id = ?`, Admin, groupID, to); err != nil {
+		return err
+	}
+	_, err = q.Exec(ctx, `UPDATE group_members SET role = ? WHERE group_id = ? AND member_id = ?`, Member, groupID, from)
+	return err
 }
 
 // Remove takes a member out of a group (leaving, or being removed); the
 // last admin cannot go while others stay.
 func (s *Store) Remove(ctx context.Context, groupID, memberID int64) error {
-	return s.db.Tx(ctx, func(tx *db.Tx) error {
-		cur, err := roleIn(ctx, tx, groupID, memberID)
-		if err != nil {
+	return s.db.Tx(ctx, func(tx *db.Tx) error { return s.RemoveIn(ctx, tx, groupID, memberID) })
+}
+
+// RemoveIn is Remove inside the caller's transaction.
+func (s *Store) RemoveIn(ctx context.Context, q db.Querier, groupID, memberID int64) error {
+	cur, err := roleIn(ctx, q, groupID, memberID)
+	if err != nil {
+		return err
+	}
+	if cur == Admin {
+		var others int
+		if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM group_members WHERE group_id = ? AND member_id <> ?`, groupID, memberID).Scan(&others); err != nil {
 			return err
 		}
-		if cur == Admin {
-			var others int
-			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM group_members WHERE group_id = ? AND member_id <> ?`, groupID, memberID).Scan(&others); err != nil {
+		if others > 0 {
+			if err := lastAdminCheck(ctx, q, groupID); err != nil {
 				return err
 			}
-			if others > 0 {
-				if err := lastAdminCheck(ctx, tx, groupID); err != nil {
-					return err
-				}
-			}
 		}
-		_, err = tx.Exec(ctx, `DELETE FROM group_members WHERE group_id = ? AND member_id = ?`, groupID, memberID)
-		return err
-	})
+	}
+	_, err = q.Exec(ctx, `DELETE FROM group_members WHERE group_id = ? AND member_id = ?`, groupID, memberID)
+	return err
 }
 
 func roleIn(ctx context.Context, q db.Querier, groupID, memberID int64) (string, error) {

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"involve/internal/db"
+	"involve/internal/langs"
 )
 
 // Kinds of organisation.
@@ -51,6 +52,8 @@ type Organisation struct {
 	Summary    string
 	Website    string
 	Region     string
+	Topics     []string // what it works on, as typed
+	Languages  []string // ISO 639-1 codes (package langs)
 	Status     string
 	CreatedAt  time.Time
 	ReviewedAt *time.Time
@@ -75,11 +78,13 @@ var (
 
 // Input is what a member types to register or edit an organisation.
 type Input struct {
-	Name    string
-	Kind    string
-	Summary string
-	Website string
-	Region  string
+	Name      string
+	Kind      string
+	Summary   string
+	Website   string
+	Region    string
+	Topics    string // comma separated
+	Languages string // comma separated codes from package langs
 }
 
 // Limits on what is typed.
@@ -87,6 +92,7 @@ const (
 	NameMax    = 120
 	SummaryMax = 2000
 	RegionMax  = 80
+	TopicsMax  = 200
 )
 
 // Check returns field → message key for every problem with in.
@@ -109,6 +115,14 @@ func (in Input) Check() map[string]string {
 	if utf8.RuneCountInString(in.Region) > RegionMax {
 		errs["region"] = "org.region.long"
 	}
+	if utf8.RuneCountInString(in.Topics) > TopicsMax {
+		errs["topics"] = "field.too_long"
+	}
+	for _, l := range SplitList(in.Languages) {
+		if !langs.Valid(l) {
+			errs["languages"] = "directory.language.invalid"
+		}
+	}
 	if in.Website != "" {
 		u, err := url.Parse(in.Website)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(in.Website) > 300 {
@@ -126,6 +140,24 @@ func validKind(k string) bool {
 	}
 	return false
 }
+
+// SplitList splits a comma-separated list, trimmed, without empties or
+// repeats (case-insensitive).
+func SplitList(s string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" || seen[strings.ToLower(f)] {
+			continue
+		}
+		seen[strings.ToLower(f)] = true
+		out = append(out, f)
+	}
+	return out
+}
+
+func joinList(s string) string { return strings.Join(SplitList(s), ", ") }
 
 // Slugify makes a URL slug from a name: lower-case letters and digits of any
 // script joined by dashes, accents removed, at most 60 characters.
@@ -161,11 +193,14 @@ type Store struct {
 // NewStore returns a Store on d.
 func NewStore(d *db.DB) *Store { return &Store{db: d, now: time.Now} }
 
-const columns = `id, slug, name, kind, summary, website, region, status, created_at, reviewed_at, review_note`
+const columns = `id, slug, name, kind, summary, website, region, topics, languages, status, created_at, reviewed_at, review_note`
 
 func scan(s interface{ Scan(...any) error }) (*Organisation, error) {
 	o := &Organisation{}
-	err := s.Scan(&o.ID, &o.Slug, &o.Name, &o.Kind, &o.Summary, &o.Website, &o.Region, &o.Status, &o.CreatedAt, &o.ReviewedAt, &o.ReviewNote)
+	var topics, languages string
+	err := s.Scan(&o.ID, &o.Slug, &o.Name, &o.Kind, &o.Summary, &o.Website, &o.Region, &topics, &languages,
+		&o.Status, &o.CreatedAt, &o.ReviewedAt, &o.ReviewNote)
+	o.Topics, o.Languages = SplitList(topics), SplitList(languages)
 	return o, err
 }
 
@@ -177,9 +212,9 @@ func (s *Store) Register(ctx context.Context, memberID int64, in Input) (*Organi
 	var id int64
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
 		var err error
-		id, err = db.InsertID(ctx, tx, `INSERT INTO organisations (slug, name, kind, summary, website, region, status, created_by, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, slug, strings.TrimSpace(in.Name), in.Kind, strings.TrimSpace(in.Summary),
-			strings.TrimSpace(in.Website), strings.TrimSpace(in.Region), Pending, memberID, now)
+		id, err = db.InsertID(ctx, tx, `INSERT INTO organisations (slug, name, kind, summary, website, region, topics, languages, status, created_by, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, slug, strings.TrimSpace(in.Name), in.Kind, strings.TrimSpace(in.Summary),
+			strings.TrimSpace(in.Website), strings.TrimSpace(in.Region), joinList(in.Topics), joinList(in.Languages), Pending, memberID, now)
 		if errors.Is(err, db.ErrConflict) {
 			return ErrSlugTaken
 		}
@@ -210,8 +245,9 @@ func (s *Store) Update(ctx context.Context, id int64, in Input) error {
 		if n > 0 {
 			return ErrSlugTaken
 		}
-		_, err = tx.Exec(ctx, `UPDATE organisations SET name = ?, kind = ?, summary = ?, website = ?, region = ? WHERE id = ?`,
-			name, in.Kind, strings.TrimSpace(in.Summary), strings.TrimSpace(in.Website), strings.TrimSpace(in.Region), id)
+		_, err = tx.Exec(ctx, `UPDATE organisations SET name = ?, kind = ?, summary = ?, website = ?, region = ?, topics = ?, languages = ?
+			WHERE id = ?`, name, in.Kind, strings.TrimSpace(in.Summary), strings.TrimSpace(in.Website), strings.TrimSpace(in.Region),
+			joinList(in.Topics), joinList(in.Languages), id)
 		return err
 	})
 }
@@ -405,7 +441,8 @@ func (s *Store) OfMember(ctx context.Context, memberID int64) ([]Membership, err
 }
 
 func (s *Store) ofMember(ctx context.Context, q db.Querier, memberID int64) ([]Membership, error) {
-	rows, err := q.Query(ctx, `SELECT s.role, o.id, o.slug, o.name, o.kind, o.summary, o.website, o.region, o.status, o.created_at, o.reviewed_at, o.review_note
+	rows, err := q.Query(ctx, `SELECT s.role, o.id, o.slug, o.name, o.kind, o.summary, o.website, o.region, o.topics, o.languages,
+		o.status, o.created_at, o.reviewed_at, o.review_note
 		FROM organisation_staff s JOIN organisations o ON o.id = s.organisation_id WHERE s.member_id = ? ORDER BY o.name`, memberID)
 	if err != nil {
 		return nil, err
@@ -415,10 +452,12 @@ func (s *Store) ofMember(ctx context.Context, q db.Querier, memberID int64) ([]M
 	for rows.Next() {
 		var m Membership
 		o := &Organisation{}
-		if err := rows.Scan(&m.Role, &o.ID, &o.Slug, &o.Name, &o.Kind, &o.Summary, &o.Website, &o.Region, &o.Status,
-			&o.CreatedAt, &o.ReviewedAt, &o.ReviewNote); err != nil {
+		var topics, languages string
+		if err := rows.Scan(&m.Role, &o.ID, &o.Slug, &o.Name, &o.Kind, &o.Summary, &o.Website, &o.Region, &topics, &languages,
+			&o.Status, &o.CreatedAt, &o.ReviewedAt, &o.ReviewNote); err != nil {
 			return nil, err
 		}
+		o.Topics, o.Languages = SplitList(topics), SplitList(languages)
 		m.Organisation = o
 		out = append(out, m)
 	}

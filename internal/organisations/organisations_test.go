@@ -109,3 +109,123 @@ func TestOrganisations(t *testing.T) {
 		}
 	})
 }
+
+func TestInputCheckDirectoryFields(t *testing.T) {
+	in := organisations.Input{Name: "Harbour", Kind: organisations.Service, Topics: "harm reduction, naloxone", Languages: "nl, en"}
+	if errs := in.Check(); len(errs) != 0 {
+		t.Fatalf("valid input: %v", errs)
+	}
+	in.Languages = "nl, Dutch"
+	in.Topics = string(make([]byte, organisations.TopicsMax+1))
+	want := map[string]string{"languages": "directory.language.invalid", "topics": "field.too_long"}
+	if diff := cmp.Diff(want, in.Check()); diff != "" {
+		t.Fatalf("errors (-want +got):\n%s", diff)
+	}
+}
+
+func TestDirectory(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		acc := accounts.NewStore(d)
+		s := organisations.NewStore(d)
+		ana, _, _ := acc.Create(ctx, "ana", "correct horse battery")
+		add := func(name, kind, region, topics, languages string, verified bool) *organisations.Organisation {
+			t.Helper()
+			o, err := s.Register(ctx, ana.ID, organisations.Input{Name: name, Kind: kind, Region: region, Topics: topics, Languages: languages})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if verified {
+				if err := s.Review(ctx, d, o.ID, ana.ID, organisations.Verified, ""); err != nil {
+					t.Fatal(err)
+				}
+			}
+			return o
+		}
+		h := add("Harbour", organisations.Service, "Amsterdam", "harm reduction, naloxone,  Harm Reduction ", "nl, en, nl", true)
+		add("Clinic", organisations.Service, "Riga", "HIV, harm reduction", "lv, ru, en", true)
+		add("Fund", organisations.Funder, "", "Harm reduction", "en", true)
+		add("Waiting", organisations.Service, "Amsterdam", "harm reduction", "nl", false)
+
+		got, err := s.BySlug(ctx, h.Slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !cmp.Equal(got.Topics, []string{"harm reduction", "naloxone"}) || !cmp.Equal(got.Languages, []string{"nl", "en"}) {
+			t.Errorf("stored lists: topics %q, languages %q", got.Topics, got.Languages)
+		}
+
+		names := func(d *organisations.Directory) []string {
+			var out []string
+			for _, o := range d.Organisations {
+				out = append(out, o.Name)
+			}
+			return out
+		}
+		for _, tc := range []struct {
+			f         organisations.DirectoryFilter
+			want      []string
+			total     int
+			kinds     []organisations.Facet
+			regions   []organisations.Facet
+			topics    []organisations.Facet
+			languages []organisations.Facet
+		}{
+			{f: organisations.DirectoryFilter{}, want: []string{"Clinic", "Fund", "Harbour"}, total: 3,
+				kinds:     []organisations.Facet{{"service", 2}, {"agency", 0}, {"policymaker", 0}, {"funder", 1}},
+				regions:   []organisations.Facet{{"Amsterdam", 1}, {"Riga", 1}},
+				topics:    []organisations.Facet{{"Harm reduction", 3}, {"HIV", 1}, {"naloxone", 1}},
+				languages: []organisations.Facet{{"en", 3}, {"lv", 1}, {"nl", 1}, {"ru", 1}}},
+			// A kind: the kind counts stay as they were; the others narrow.
+			{f: organisations.DirectoryFilter{Kind: "service"}, want: []string{"Clinic", "Harbour"}, total: 3,
+				kinds:     []organisations.Facet{{"service", 2}, {"agency", 0}, {"policymaker", 0}, {"funder", 1}},
+				regions:   []organisations.Facet{{"Amsterdam", 1}, {"Riga", 1}},
+				topics:    []organisations.Facet{{"harm reduction", 2}, {"HIV", 1}, {"naloxone", 1}},
+				languages: []organisations.Facet{{"en", 2}, {"lv", 1}, {"nl", 1}, {"ru", 1}}},
+			// Filters match whatever the case.
+			{f: organisations.DirectoryFilter{Topic: "HARM REDUCTION", Language: "ru"}, want: []string{"Clinic"}, total: 1,
+				kinds:     []organisations.Facet{{"service", 1}, {"agency", 0}, {"policymaker", 0}, {"funder", 0}},
+				regions:   []organisations.Facet{{"Riga", 1}},
+				topics:    []organisations.Facet{{"HIV", 1}, {"harm reduction", 1}},
+				languages: []organisations.Facet{{"en", 3}, {"lv", 1}, {"nl", 1}, {"ru", 1}}},
+			{f: organisations.DirectoryFilter{Region: "amsterdam"}, want: []string{"Harbour"}, total: 1,
+				kinds:     []organisations.Facet{{"service", 1}, {"agency", 0}, {"policymaker", 0}, {"funder", 0}},
+				regions:   []organisations.Facet{{"Amsterdam", 1}, {"Riga", 1}},
+				topics:    []organisations.Facet{{"harm reduction", 1}, {"naloxone", 1}},
+				languages: []organisations.Facet{{"en", 1}, {"nl", 1}}},
+			{f: organisations.DirectoryFilter{Region: "Nowhere"}, total: 0,
+				kinds:   []organisations.Facet{{"service", 0}, {"agency", 0}, {"policymaker", 0}, {"funder", 0}},
+				regions: []organisations.Facet{{"Amsterdam", 1}, {"Riga", 1}}, topics: []organisations.Facet{}, languages: []organisations.Facet{}},
+		} {
+			dir, err := s.Directory(ctx, tc.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, names(dir)); diff != "" {
+				t.Errorf("%+v: organisations (-want +got):\n%s", tc.f, diff)
+			}
+			if dir.Total != tc.total {
+				t.Errorf("%+v: total %d, want %d", tc.f, dir.Total, tc.total)
+			}
+			for _, fc := range []struct {
+				name      string
+				want, got []organisations.Facet
+			}{{"kinds", tc.kinds, dir.Kinds}, {"regions", tc.regions, dir.Regions}, {"topics", tc.topics, dir.Topics}, {"languages", tc.languages, dir.Languages}} {
+				if diff := cmp.Diff(fc.want, fc.got); diff != "" {
+					t.Errorf("%+v: %s (-want +got):\n%s", tc.f, fc.name, diff)
+				}
+			}
+		}
+		// Staff lists carry the new fields too.
+		ms, err := s.OfMember(ctx, ana.ID)
+		if err != nil || len(ms) != 4 || ms[2].Organisation.Name != "Harbour" || !cmp.Equal(ms[2].Organisation.Languages, []string{"nl", "en"}) {
+			t.Errorf("OfMember: %v %+v", err, ms)
+		}
+		if err := s.Update(ctx, h.ID, organisations.Input{Name: "Harbour", Kind: organisations.Service, Topics: "drop-in", Languages: ""}); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.BySlug(ctx, h.Slug); !cmp.Equal(got.Topics, []string{"drop-in"}) || len(got.Languages) != 0 {
+			t.Errorf("after update: topics %q, languages %q", got.Topics, got.Languages)
+		}
+	})
+}

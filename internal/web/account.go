@@ -110,9 +110,12 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if f.Valid() {
 		m, err := s.Accounts.Authenticate(r.Context(), handle, pass)
 		var te *accounts.ThrottledError
+		var se *accounts.SuspendedError
 		switch {
 		case errors.As(err, &te):
 			f.Fail("password", "login.throttled")
+		case errors.As(err, &se):
+			suspendedField(f, state(r).p, se)
 		case errors.Is(err, accounts.ErrBadCredentials):
 			f.Fail("password", "login.wrong")
 		case err != nil:
@@ -168,9 +171,12 @@ func (s *Server) recover(w http.ResponseWriter, r *http.Request) error {
 	if f.Valid() {
 		m, err := s.Accounts.Recover(r.Context(), handle, code, pass)
 		var te *accounts.ThrottledError
+		var se *accounts.SuspendedError
 		switch {
 		case errors.As(err, &te):
 			f.Fail("code", "login.throttled")
+		case errors.As(err, &se):
+			suspendedField(f, state(r).p, se)
 		case errors.Is(err, accounts.ErrBadRecoveryCode):
 			f.Fail("code", "recover.wrong")
 		case err != nil:

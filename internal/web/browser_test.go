@@ -184,6 +184,207 @@ func TestBrowser(t *testing.T) {
 	b.finish()
 }
 
+// TestBrowserGuide walks through the guide in a real Chromium: a reader
+// looks around, then an editor signs in, ticks a checklist, makes a
+// mistake and then a change, finds the new word through search, compares
+// versions, and goes back to the old text. Every kind of guide page is
+// checked with axe-core.
+func TestBrowserGuide(t *testing.T) {
+	chromium, axePath := browserTools(t)
+	axeSrc, err := os.ReadFile(axePath)
+	if err != nil {
+		t.Fatalf("reading axe-core: %v", err)
+	}
+	env := sqliteEnv(t)
+	serverLog := &lockedBuffer{}
+	env.Srv.Log = slog.New(slog.NewTextHandler(serverLog, &slog.HandlerOptions{Level: slog.LevelError}))
+	ts := httptest.NewServer(env.Srv)
+	t.Cleanup(ts.Close)
+	t.Cleanup(func() {
+		if t.Failed() && serverLog.String() != "" {
+			t.Logf("server errors:\n%s", serverLog.String())
+		}
+	})
+	b := startBrowser(t, chromium, ts.URL, string(axeSrc))
+	lang, _ := i18n.Supported("en")
+	en := env.Srv.I18n.Printer(lang)
+
+	const handle = "guide_editor"
+	env.createMember(handle)
+	env.makeEditor(handle)
+	seeded := env.guideRevision("initiate", "en")
+	const word = "zebrafinch"
+
+	// A reader who is not signed in: contents, a page with a checklist they
+	// cannot tick, a page not yet in Dutch, a summary page, the whole guide.
+	b.open("/guide")
+	b.clickAndWait(`main a[href="/guide/initiate"]`, "a guide page (signed out)")
+	b.wantPath("/guide/initiate")
+	if n, off := b.count(`#checklist input[type="checkbox"]`), b.count(`#checklist input[type="checkbox"]:disabled`); n == 0 || n != off {
+		t.Errorf("signed out: %d checkboxes, %d of them disabled; want all disabled", n, off)
+	}
+	b.wantCount(`#checklist a[href^="/login?next="]`, 1)
+	b.narrow("/guide/initiate")
+	b.open("/guide/challenges?lang=nl")
+	if got := b.text("article .warning"); got != en.T("guide.not_translated", "Nederlands") {
+		t.Errorf("a page not in Dutch says %q", got)
+	}
+	b.dark(true)
+	b.checkAxe("a page not in Dutch (dark)")
+	b.dark(false)
+	// A Russian text for an English reader: the interface, and <html lang>,
+	// stay English; the article says it is Russian.
+	b.open("/guide/initiate?lang=ru")
+	b.wantLang("en")
+	if got := b.attr("main article", "lang"); got != "ru" {
+		t.Errorf("the Russian text's article has lang=%q", got)
+	}
+	b.open("/guide/voices")
+	b.open("/guide/all")
+	b.open("/search?q=naloxone")
+	if b.count("ol.results li mark") == 0 {
+		t.Errorf("searching naloxone marks nothing")
+	}
+	b.dark(true)
+	b.checkAxe("search results (dark)")
+	b.dark(false)
+
+	// Sign in through the form.
+	b.open("/login")
+	b.sendKeys("#f-handle", handle)
+	b.sendKeys("#f-password", passphrase(handle))
+	b.clickAndWait(`form[action="/login"] button[type="submit"]`, "my account")
+	b.wantPath("/me")
+
+	// Tick two checklist items and save them.
+	b.open("/guide/initiate")
+	b.wantCount(`#checklist input[type="checkbox"]:disabled`, 0)
+	b.visible("#item-0")
+	b.run(chromedp.Click("#item-0", chromedp.ByQuery))
+	b.visible("#item-2")
+	b.run(chromedp.Click("#item-2", chromedp.ByQuery))
+	b.clickAndWait(`form#checklist button[type="submit"]`, "a guide page after ticking (signed in)")
+	b.wantPath("/guide/initiate")
+	if got := b.text(`main .notice[role="status"]`); got != en.T("guide.checklist.saved") {
+		t.Errorf("after ticking the notice reads %q", got)
+	}
+	b.wantCount("#checklist input:checked", 2)
+	b.wantCount("#item-0:checked", 1)
+	b.wantCount("#item-2:checked", 1)
+	total := b.count(`#checklist input[type="checkbox"]`)
+	if got, want := b.text("#checklist legend"), en.T("guide.checklist.yours", 2, total); got != want {
+		t.Errorf("the checklist legend reads %q, want %q", got, want)
+	}
+	b.open("/guide")
+	if got := b.text("main .progress-list"); !strings.Contains(got, en.T("guide.progress.count", 2, total)) {
+		t.Errorf("the contents show progress %q", got)
+	}
+
+	// Edit: first with a mistake, then properly.
+	b.open("/guide/initiate")
+	b.clickAndWait(`main a[href="/guide/initiate/edit?lang=en"]`, "edit form")
+	b.wantPath("/guide/initiate/edit")
+	body := b.value("#f-body")
+	if body != seeded.Body {
+		t.Errorf("the edit form's text is not the page's")
+	}
+	b.run(chromedp.Clear("#f-title", chromedp.ByQuery))
+	b.clickAndWait(`form[action="/guide/initiate/edit"] button[type="submit"]`, "edit form with a mistake")
+	if got := b.status(); got != 422 {
+		t.Errorf("edit without a title: status %d, want 422", got)
+	}
+	if got, want := b.text(".field.has-error #f-title-error.error"), en.T("guide.edit.title_required"); got != want {
+		t.Errorf("next to the title: %q, want %q", got, want)
+	}
+	b.wantCount(`.error-summary a[href="#f-title"]`, 1)
+	b.dark(true)
+	b.checkAxe("edit form with a mistake (dark)")
+	b.dark(false)
+	b.sendKeys("#f-title", seeded.Title)
+	b.run(chromedp.SetValue("#f-body", body+"\nWe saw a "+word+" near the drop-in.\n", chromedp.ByQuery))
+	b.sendKeys("#f-note", "Added a bird")
+	b.clickAndWait(`form[action="/guide/initiate/edit"] button[type="submit"]`, "the page after editing")
+	b.wantPath("/guide/initiate")
+	if got := b.text(`main .notice[role="status"]`); got != en.T("guide.edit.saved") {
+		t.Errorf("after saving the notice reads %q", got)
+	}
+	if !strings.Contains(b.text("main article"), word) {
+		t.Errorf("the page does not show the new word after saving")
+	}
+
+	// The new word is found at once, marked.
+	b.clickAndWait(`header a[href="/search"]`, "search")
+	b.sendKeys("#q", word)
+	b.clickAndWait(`main form[role="search"] button[type="submit"]`, "search results")
+	b.wantPath("/search")
+	if got := b.text("ol.results mark"); !strings.EqualFold(got, word) {
+		t.Errorf("the search results mark %q, want %q", got, word)
+	}
+	b.wantCount(`ol.results li`, 1)
+	b.clickAndWait(`ol.results a[href="/guide/initiate"]`, "the page from search")
+
+	// History and the difference between the two newest versions.
+	b.clickAndWait(`main a[href="/guide/initiate/history?lang=en"]`, "history")
+	b.wantPath("/guide/initiate/history")
+	b.wantCount("main tbody tr", 2)
+	b.clickAndWait(`form[action="/guide/initiate/diff"] > button[type="submit"]`, "changes")
+	b.wantPath("/guide/initiate/diff")
+	if !b.anyText("ins.diff-line", word) {
+		t.Errorf("the new line is not shown as added:\n%s", b.text(".diff"))
+	}
+	if b.anyText("del.diff-line", word) {
+		t.Errorf("the new line is shown as removed")
+	}
+	b.dark(true)
+	b.checkAxe("changes (dark)")
+	b.dark(false)
+	loc, _ := url.Parse(b.location())
+	b.narrow(loc.RequestURI())
+	b.open(loc.RequestURI())
+
+	// The old version, then back to it.
+	b.clickAndWait(`main a[href="/guide/initiate/history?lang=en"]`, "history from the changes")
+	b.clickAndWait(fmt.Sprintf(`main a[href="/guide/initiate/revisions/%d"]`, seeded.ID), "old version")
+	if strings.Contains(b.text("main article"), word) {
+		t.Errorf("the old version shows the new word")
+	}
+	b.clickAndWait(`main a[href="/guide/initiate/history?lang=en"]`, "history from the old version")
+	b.clickAndWait(fmt.Sprintf(`button[form="revert-%d"]`, seeded.ID), "history after going back")
+	b.wantPath("/guide/initiate/history")
+	if got := b.text(`main .notice[role="status"]`); got != en.T("guide.revert.done") {
+		t.Errorf("after going back the notice reads %q", got)
+	}
+	b.wantCount("main tbody tr", 3)
+	b.open("/guide/initiate")
+	if strings.Contains(b.text("main article"), word) {
+		t.Errorf("after going back the page still shows the new word")
+	}
+
+	// And search no longer finds it, from the guide's own search form.
+	b.open("/guide")
+	b.sendKeys("#guide-q", word)
+	b.clickAndWait(`main form[role="search"] button[type="submit"]`, "search results: nothing")
+	b.wantPath("/search")
+	b.wantCount("ol.results li", 0)
+	if got := b.text("main"); !strings.Contains(got, en.T("search.none")) {
+		t.Errorf("searching after going back: %q", got)
+	}
+
+	// A new translation's form, with the English text beside it.
+	b.open("/guide/challenges/edit?lang=ru")
+	b.wantCount("details.original pre", 1)
+
+	b.finish()
+}
+
+// anyText reports whether any element matching sel contains s.
+func (b *browser) anyText(sel, s string) bool {
+	b.t.Helper()
+	var found bool
+	b.run(chromedp.Evaluate(fmt.Sprintf(`Array.from(document.querySelectorAll(%s)).some(e => e.textContent.includes(%s))`, jsString(sel), jsString(s)), &found))
+	return found
+}
+
 // browserTools finds Chromium and axe-core, or skips (fails when
 // INVOLVE_TEST_BROWSER is set).
 func browserTools(t *testing.T) (chromium, axe string) {

@@ -14,6 +14,7 @@ import (
 type Form struct {
 	Values url.Values
 	Errors map[string]string // field name -> message key
+	Args   map[string][]any  // field name -> arguments of its message, if any
 }
 
 func newForm() *Form { return &Form{Values: url.Values{}, Errors: map[string]string{}} }
@@ -71,6 +72,18 @@ func (f *Form) Fail(name, key string) {
 	}
 }
 
+// FailWith records a problem with a field whose message takes arguments
+// (a date, say); the first problem recorded stands.
+func (f *Form) FailWith(name, key string, args ...any) {
+	if _, ok := f.Errors[name]; !ok {
+		f.Errors[name] = key
+		if f.Args == nil {
+			f.Args = map[string][]any{}
+		}
+		f.Args[name] = args
+	}
+}
+
 // Check records key against name when bad is true.
 func (f *Form) Check(bad bool, name, key string) {
 	if bad {
@@ -112,7 +125,7 @@ func (b *Base) Field(f *Form, name, typ, labelKey string, more ...string) Field 
 			fd.Value = f.Values.Get(name)
 		}
 		if key, ok := f.Errors[name]; ok {
-			fd.Error = b.T(key)
+			fd.Error = b.T(key, f.Args[name]...)
 		}
 	}
 	if len(more) > 0 && more[0] != "" {
@@ -156,7 +169,7 @@ func (b *Base) ErrorList(f *Form, order ...string) *ErrorSummary {
 	es := &ErrorSummary{Heading: b.N("form.problems", len(f.Errors))}
 	seen := map[string]bool{}
 	add := func(name, key string) {
-		es.Items = append(es.Items, Field{ID: "f-" + name, Error: b.T(key)})
+		es.Items = append(es.Items, Field{ID: "f-" + name, Error: b.T(key, f.Args[name]...)})
 		seen[name] = true
 	}
 	for _, name := range order {

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"involve/internal/accounts"
+	"involve/internal/groups"
 	"involve/internal/i18n"
 	"involve/internal/memberdata"
 	"involve/internal/organisations"
@@ -18,6 +19,7 @@ import (
 type mePage struct {
 	Base
 	Organisations []organisations.Membership
+	Groups        []groups.MemberOf
 	CodesLeft     int
 }
 
@@ -29,6 +31,9 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if p.CodesLeft, err = s.Accounts.RecoveryCodesLeft(r.Context(), m.ID); err != nil {
+		return err
+	}
+	if p.Groups, err = s.Groups.OfMember(r.Context(), m.ID); err != nil {
 		return err
 	}
 	p.Title = state(r).p.T("me.title")
@@ -324,6 +329,7 @@ type memberPage struct {
 	Base
 	Subject *accounts.Member
 	Fields  []shownField
+	Tools   memberTools // block, and for site moderators suspend (moderation.go)
 }
 
 type shownField struct {
@@ -352,6 +358,9 @@ func (s *Server) memberPage(w http.ResponseWriter, r *http.Request) error {
 		if f.field.Value != "" && accounts.CanSee(f.field.Vis, signedIn, owner) {
 			p.Fields = append(p.Fields, shownField{Label: pt.T(f.key), Value: f.field.Value, Multi: f.key == "profile.bio"})
 		}
+	}
+	if p.Tools, err = s.memberTools(r, subject); err != nil {
+		return err
 	}
 	p.Title = subject.Handle
 	return s.render(w, r, http.StatusOK, "member", p)

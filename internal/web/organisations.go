@@ -3,38 +3,64 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"involve/internal/accounts"
 	"involve/internal/db"
+	"involve/internal/groups"
 	"involve/internal/organisations"
 )
 
-type organisationListPage struct {
-	Base
-	Kind          string
-	Kinds         []string
-	Counts        map[string]int
-	Total         int
-	Organisations []*organisations.Organisation
+type organisationCard struct {
+	Org   *organisations.Organisation
+	Langs []facetValue
 }
 
+type organisationListPage struct {
+	Base
+	Facets        []facetList
+	Organisations []organisationCard
+	Filtered      bool
+}
+
+// organisationList is the directory of verified organisations, filtered
+// by kind, region, topic and language, each value with its count.
 func (s *Server) organisationList(w http.ResponseWriter, r *http.Request) error {
-	kind := r.URL.Query().Get("kind")
-	if kind != "" && !contains(organisations.Kinds, kind) {
-		kind = ""
-	}
-	p := &organisationListPage{Kind: kind, Kinds: organisations.Kinds}
-	var err error
-	if p.Organisations, err = s.Organisations.List(r.Context(), organisations.Filter{Kind: kind}); err != nil {
+	st := state(r)
+	cur := directoryQuery(r, organisations.Kinds)
+	dir, err := s.Organisations.Directory(r.Context(), organisations.DirectoryFilter{Kind: cur["kind"], Region: cur["region"],
+		Topic: cur["topic"], Language: cur["language"]})
+	if err != nil {
 		return err
 	}
-	if p.Counts, err = s.Organisations.KindCounts(r.Context()); err != nil {
-		return err
+	p := &organisationListPage{Filtered: cur["kind"] != "" || cur["region"] != "" || cur["topic"] != "" || cur["language"] != ""}
+	var kinds, regions, topics, languages []facetValue
+	for _, f := range dir.Kinds {
+		kinds = append(kinds, facetValue{Value: f.Value, Label: st.p.T("orgs.kinds." + f.Value), Count: f.Count})
 	}
-	for _, n := range p.Counts {
-		p.Total += n
+	for _, f := range dir.Regions {
+		regions = append(regions, facetValue{Value: f.Value, Label: f.Value, Count: f.Count})
 	}
-	p.Title = state(r).p.T("orgs.title")
+	for _, f := range dir.Topics {
+		topics = append(topics, facetValue{Value: f.Value, Label: f.Value, Count: f.Count})
+	}
+	for _, f := range dir.Languages {
+		languages = append(languages, languageFacet(f.Value, f.Count))
+	}
+	p.Facets = []facetList{
+		directoryFacets("/organisations", cur, "kind", st.p.T("orgs.filter.kind"), dir.Total, kinds),
+		directoryFacets("/organisations", cur, "region", st.p.T("orgs.filter.region"), 0, regions),
+		directoryFacets("/organisations", cur, "topic", st.p.T("orgs.filter.topic"), 0, topics),
+		directoryFacets("/organisations", cur, "language", st.p.T("orgs.filter.language"), 0, languages),
+	}
+	for _, o := range dir.Organisations {
+		c := organisationCard{Org: o}
+		for _, l := range o.Languages {
+			c.Langs = append(c.Langs, languageFacet(l, 0))
+		}
+		p.Organisations = append(p.Organisations, c)
+	}
+	p.Title = st.p.T("orgs.title")
 	p.Nav = "organisations"
 	return s.render(w, r, http.StatusOK, "organisations", p)
 }
@@ -85,7 +111,10 @@ type organisationPage struct {
 	Staff     []organisations.StaffMember
 	StaffRole string
 	CanEdit   bool
-	Form      *Form // add staff
+	Form      *Form       // add staff
+	Support   *orgSupport // offers made, for its staff (support.go)
+	OrgLangs  []facetValue
+	Groups    []*groups.Group // the listed groups it supports
 }
 
 func (s *Server) organisationPage(w http.ResponseWriter, r *http.Request) error {
@@ -98,10 +127,17 @@ func (s *Server) organisationPage(w http.ResponseWriter, r *http.Request) error 
 
 func (s *Server) showOrganisation(w http.ResponseWriter, r *http.Request, a orgAccess, f *Form, status int) error {
 	p := &organisationPage{Org: a.org, StaffRole: a.staffRole, CanEdit: a.canEdit(), Form: f}
+	for _, l := range a.org.Languages {
+		p.OrgLangs = append(p.OrgLangs, languageFacet(l, 0))
+	}
+	supported, err := s.Groups.SupportedBy(r.Context(), a.org.ID)
+	if err != nil {
+		return err
+	}
+	p.Groups = supported
 	if a.staffRole != "" || a.siteAdmin {
 		// Staff lists are for the organisation and site admins: staff
 		// may be peers themselves, and a handle can identify.
-		var err error
 		if p.Staff, err = s.Organisations.Staff(r.Context(), a.org.ID); err != nil {
 			return err
 		}
@@ -109,6 +145,11 @@ func (s *Server) showOrganisation(w http.ResponseWriter, r *http.Request, a orgA
 	if f.Values.Get("role") == "" {
 		f.Values.Set("role", organisations.Staff)
 	}
+	sup, err := s.orgSupport(r.Context(), a, state(r).member)
+	if err != nil {
+		return err
+	}
+	p.Support = sup
 	p.Title = a.org.Name
 	p.Nav = "organisations"
 	return s.render(w, r, status, "organisation", p)
@@ -120,6 +161,9 @@ type organisationFormPage struct {
 	Org   *organisations.Organisation // nil when registering
 	Kinds []string
 }
+
+// LanguageChoices lists every language as a checkbox.
+func (p *organisationFormPage) LanguageChoices() []choiceItem { return languageChoices(p.Form) }
 
 // renderOrganisationForm shows the form to register (o nil) or edit o.
 func (s *Server) renderOrganisationForm(w http.ResponseWriter, r *http.Request, status int, f *Form, o *organisations.Organisation) error {
@@ -138,7 +182,14 @@ func (s *Server) organisationForm(w http.ResponseWriter, r *http.Request) error 
 }
 
 func orgInput(f *Form) organisations.Input {
-	in := organisations.Input{Name: f.Get("name"), Kind: f.Get("kind"), Summary: f.Get("summary"), Website: f.Get("website"), Region: f.Get("region")}
+	var chosen []string
+	for _, l := range f.Values["languages"] {
+		if l = strings.TrimSpace(l); l != "" {
+			chosen = append(chosen, l)
+		}
+	}
+	in := organisations.Input{Name: f.Get("name"), Kind: f.Get("kind"), Summary: f.Get("summary"), Website: f.Get("website"),
+		Region: f.Get("region"), Topics: f.Get("topics"), Languages: strings.Join(chosen, ", ")}
 	for field, key := range in.Check() {
 		f.Fail(field, key)
 	}
@@ -175,9 +226,11 @@ func (s *Server) organisationEditForm(w http.ResponseWriter, r *http.Request) er
 	}
 	f := newForm()
 	o := a.org
-	for k, v := range map[string]string{"name": o.Name, "kind": o.Kind, "summary": o.Summary, "website": o.Website, "region": o.Region} {
+	for k, v := range map[string]string{"name": o.Name, "kind": o.Kind, "summary": o.Summary, "website": o.Website, "region": o.Region,
+		"topics": strings.Join(o.Topics, ", ")} {
 		f.Values.Set(k, v)
 	}
+	f.Values["languages"] = o.Languages
 	return s.renderOrganisationForm(w, r, http.StatusOK, f, o)
 }
 

@@ -324,3 +324,80 @@ func TestOrganisationStaff(t *testing.T) {
 		}
 	})
 }
+
+// TestOrganisationDirectory checks the topics and languages an
+// organisation gives, and /organisations filtered by them with counts.
+func TestOrganisationDirectory(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		ctx := context.Background()
+		e.createMember("maker")
+		c := e.sessionClient("maker")
+		form := url.Values{"name": {"Topic Service"}, "kind": {"service"}, "region": {"Riga"},
+			"topics": {"HIV testing, harm reduction"}, "languages": {"lv", "xx"}}
+		r := c.post("/organisations", form)
+		if r.Status != http.StatusUnprocessableEntity || anyFieldError(r.Body, "languages") != e.T("directory.language.invalid") {
+			t.Fatalf("an unknown language: %d %q", r.Status, anyFieldError(r.Body, "languages"))
+		}
+		if fieldValue(r.Body, "topics") != "HIV testing, harm reduction" || !strings.Contains(r.Body, `value="lv" checked`) {
+			t.Errorf("the form lost what was typed")
+		}
+		form["languages"] = []string{"lv", "ru", "en"}
+		if r := c.post("/organisations", form); r.Status != http.StatusSeeOther {
+			t.Fatalf("register: %d", r.Status)
+		}
+		o, err := e.Srv.Organisations.BySlug(ctx, "topic-service")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.Srv.Organisations.Review(ctx, e.DB, o.ID, e.member("maker").ID, organisations.Verified, ""); err != nil {
+			t.Fatal(err)
+		}
+		other := e.createOrganisation("maker", "Other Fund", organisations.Funder, true)
+		if err := e.Srv.Organisations.Update(ctx, other.ID, organisations.Input{Name: "Other Fund", Kind: organisations.Funder,
+			Region: "Utrecht", Topics: "harm reduction", Languages: "nl"}); err != nil {
+			t.Fatal(err)
+		}
+
+		all := e.client().get("/organisations").Body
+		for _, want := range []string{`href="/organisations?topic=harm&#43;reduction">harm reduction (2)</a>`, `href="/organisations?region=Riga">Riga (1)</a>`,
+			`<span lang="ru" dir="ltr">Русский</span> (1)</a>`, e.T("orgs.all") + " (2)</a>"} {
+			if !strings.Contains(all, want) {
+				t.Errorf("/organisations lacks %s", want)
+			}
+		}
+		for _, tc := range []struct {
+			query      string
+			show, hide []string
+		}{
+			{"?topic=hiv+testing", []string{"Topic Service"}, []string{"Other Fund"}},
+			{"?language=nl", []string{"Other Fund"}, []string{"Topic Service"}},
+			{"?region=riga&kind=funder", nil, []string{"Topic Service", "Other Fund"}},
+			{"?topic=" + strings.Repeat("x", 300), []string{"Topic Service", "Other Fund"}, nil},
+		} {
+			r := e.client().get("/organisations" + tc.query)
+			for _, s := range tc.show {
+				if !strings.Contains(r.Body, `">`+s+`</a></h2>`) {
+					t.Errorf("/organisations%s does not list %s", tc.query, s)
+				}
+			}
+			for _, s := range tc.hide {
+				if strings.Contains(r.Body, `">`+s+`</a></h2>`) {
+					t.Errorf("/organisations%s lists %s", tc.query, s)
+				}
+			}
+		}
+		// The chosen value keeps the other filters in its links.
+		if r := e.client().get("/organisations?language=nl&kind=funder"); !strings.Contains(r.Body, `href="/organisations?kind=funder&amp;language=nl" aria-current="page"`) {
+			t.Errorf("the chosen filters are not marked current")
+		}
+		page := e.client().get("/organisations/topic-service").Body
+		if !strings.Contains(page, `href="/organisations?topic=HIV&#43;testing"`) && !strings.Contains(page, `href="/organisations?topic=HIV%20testing"`) {
+			t.Errorf("the organisation page does not link its topics")
+		}
+		ed := c.get("/organisations/topic-service/edit").Body
+		if fieldValue(ed, "topics") != "HIV testing, harm reduction" || !strings.Contains(ed, `value="ru" checked`) {
+			t.Errorf("the edit form is not filled in")
+		}
+	})
+}

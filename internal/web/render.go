@@ -81,6 +81,8 @@ type Base struct {
 	Langs  []i18n.Language
 	Flash  string // translated notice from the previous step, if any
 	Nav    string // which main navigation entry is current
+	Unread int    // the signed-in member's unread notifications, for the header
+	Feed   string // address of an Atom feed of this page's content, linked from <head>; "" for none
 
 	QuickExitURL string
 	p            *i18n.Printer
@@ -140,6 +142,13 @@ func (s *Server) fillBase(w http.ResponseWriter, r *http.Request, b *Base) {
 	b.Lang = st.lang
 	b.Langs = i18n.Languages
 	b.Member = st.member
+	if b.Member != nil {
+		n, err := s.Notify.Unread(r.Context(), b.Member.ID)
+		if err != nil {
+			s.Log.Error("unread notifications", "err", err)
+		}
+		b.Unread = n
+	}
 	b.assets = s.assets
 	b.QuickExitURL = s.Config.QuickExitURL
 	b.Path = r.URL.Path

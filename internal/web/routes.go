@@ -13,11 +13,12 @@ import (
 type Access int
 
 const (
-	Anyone    Access = iota // signed in or not
-	SignedOut               // pages for signing in; a signed-in member is sent to /me
-	SignedIn                // any member; others are sent to sign in
-	SiteAdmin               // members with the site admin role
-	Editor                  // members with the editor or site admin role
+	Anyone        Access = iota // signed in or not
+	SignedOut                   // pages for signing in; a signed-in member is sent to /me
+	SignedIn                    // any member; others are sent to sign in
+	SiteAdmin                   // members with the site admin role
+	Editor                      // members with the editor or site admin role
+	SiteModerator               // members with the moderator or site admin role
 )
 
 type route struct {
@@ -42,6 +43,11 @@ func (s *Server) routeTable() []route {
 	var rs []route
 	for _, part := range [][]route{
 		s.coreRoutes(),
+		s.groupRoutes(),
+		s.notificationRoutes(),
+		s.discussionRoutes(),
+		s.moderationRoutes(),
+		s.supportRoutes(),
 	} {
 		rs = append(rs, part...)
 	}
@@ -119,7 +125,7 @@ func (s *Server) guard(rt route) http.Handler {
 				http.Redirect(w, r, "/me", http.StatusSeeOther)
 				return nil
 			}
-		case SignedIn, SiteAdmin, Editor:
+		case SignedIn, SiteAdmin, Editor, SiteModerator:
 			if m == nil {
 				if r.Method == http.MethodGet {
 					http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
@@ -131,6 +137,9 @@ func (s *Server) guard(rt route) http.Handler {
 				return forbidden()
 			}
 			if rt.access == Editor && !canEditGuide(m) {
+				return forbidden()
+			}
+			if rt.access == SiteModerator && !m.IsModerator() {
 				return forbidden()
 			}
 		}

@@ -16,13 +16,16 @@ import (
 	"involve/internal/audit"
 	"involve/internal/config"
 	"involve/internal/db"
+	"involve/internal/discussions"
 	"involve/internal/groups"
 	"involve/internal/guide"
 	"involve/internal/i18n"
 	"involve/internal/memberdata"
+	"involve/internal/moderation"
 	"involve/internal/notify"
 	"involve/internal/organisations"
 	"involve/internal/search"
+	"involve/internal/support"
 )
 
 // Deps is what the web layer is built from.
@@ -35,7 +38,10 @@ type Deps struct {
 	Search        *search.Index
 	Groups        *groups.Store
 	Notify        *notify.Center
+	Discussions   *discussions.Store
+	Support       *support.Store
 	Audit         *audit.Log
+	Moderation    *moderation.Store
 	MemberData    *memberdata.Registry
 	I18n          *i18n.Bundle
 	Log           *slog.Logger
