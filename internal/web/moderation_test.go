@@ -215,7 +215,7 @@ func TestReportAndHide(t *testing.T) {
 			}
 		}
 		wantText(t, "the writer's notifications", e.sessionClient("writer").get("/notifications"),
-			e.T("notify.moderation.hidden", "Cheap stuff", "Selling drugs is against the rules"))
+			e.T("notify.moderation.hidden", "Cheap stuff"))
 		wantText(t, "the reporter's notifications", reader.get("/notifications"), e.T("notify.moderation.handled", "Cheap stuff"))
 		wantText(t, "your reports after hiding", reader.get("/me/reports"), e.T("moderation.mine.status.resolved"),
 			e.T("moderation.mine.note", "Selling drugs is against the rules"))
