@@ -397,6 +397,7 @@ type groupPage struct {
 	OnlyAdmin    bool // the reader is the one admin, with others in the group
 	Form         *Form
 	Discussions  bool // the discussions capability is there to link to
+	Threads      []DiscussionSummary
 	Support      bool // the outside support capability is there to link to
 	Moderation   bool // the group moderation page is there to link to
 }
@@ -432,12 +433,21 @@ func (s *Server) showGroup(w http.ResponseWriter, r *http.Request, a groups.Acce
 	if p.Supporters, err = s.Groups.Supporters(ctx, g.ID); err != nil {
 		return err
 	}
+	if a.CanSeeContent() && p.Discussions {
+		if p.Threads, err = s.groupDiscussionSummary(ctx, g, a.Viewer); err != nil {
+			return err
+		}
+	}
 	if a.CanSeeContent() {
 		ms, err := s.Groups.Members(ctx, g.ID)
 		if err != nil {
 			return err
 		}
-		p.Members = memberViews(ms, st.member)
+		// Who belongs to a group of, say, people who use drugs can say a
+		// lot about them: only fellow members see the list.
+		if a.IsMember() || a.Viewer.SiteModerator {
+			p.Members = memberViews(ms, st.member)
+		}
 		admins := 0
 		for _, m := range ms {
 			if m.Role == groups.Admin {

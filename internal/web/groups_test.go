@@ -411,9 +411,15 @@ func TestGroupMemberNames(t *testing.T) {
 	set("open", "Open Olga", accounts.Public)
 	g := e.grpCreate("founder", groups.Input{Name: "Named Group", Visibility: groups.Public, Joining: groups.Open},
 		map[string]string{"shy": groups.Member, "open": groups.Member})
+	// Who belongs is for fellow members only, even in a public group.
 	anon := e.client().get("/groups/" + g.Slug).Body
-	if strings.Contains(anon, "Shy Sam") || !strings.Contains(anon, `<a href="/members/shy">shy</a>`) || !strings.Contains(anon, "Open Olga") {
-		t.Errorf("anonymous: display names shown against the members' choice")
+	if strings.Contains(anon, "Shy Sam") || strings.Contains(anon, `/members/shy"`) || strings.Contains(anon, "Open Olga") ||
+		!strings.Contains(anon, e.T("groups.members_private")) {
+		t.Errorf("anonymous: the members list is shown to someone outside the group")
+	}
+	e.createMember("outsider")
+	if out := e.sessionClient("outsider").get("/groups/" + g.Slug).Body; strings.Contains(out, `/members/shy"`) {
+		t.Errorf("a member of Involve outside the group sees its members")
 	}
 	if in := e.sessionClient("founder").get("/groups/" + g.Slug).Body; !strings.Contains(in, "Shy Sam") {
 		t.Errorf("a signed-in member does not see a members-visible display name")
