@@ -61,6 +61,7 @@ func Open(ctx context.Context, url string) (*App, error) {
 // are left alone.
 func New(ctx context.Context, d *db.DB) (*App, error) {
 	a := &App{DB: d, Accounts: accounts.NewStore(d), Organisations: organisations.NewStore(d), Audit: audit.New(d), Search: search.New(d)}
+	a.Organisations.IndexIn(a.Search)
 	a.Guide = guide.NewStore(d, a.Search)
 	a.Groups = groups.NewStore(d, a.Search)
 	a.Notify = notify.New(d)

@@ -17,6 +17,7 @@ import (
 
 	"involve/internal/db"
 	"involve/internal/langs"
+	"involve/internal/search"
 )
 
 // Kinds of organisation.
@@ -186,8 +187,30 @@ func Slugify(name string) string {
 
 // Store keeps organisations.
 type Store struct {
-	db  *db.DB
-	now func() time.Time
+	db     *db.DB
+	search *search.Index // nil: organisations are not searched
+	now    func() time.Time
+}
+
+// IndexIn makes the store keep verified organisations in ix.
+func (s *Store) IndexIn(ix *search.Index) { s.search = ix }
+
+// reindex puts a verified organisation in the search index and takes any
+// other out: only verified organisations are listed, so only they are found.
+func (s *Store) reindex(ctx context.Context, q db.Querier, id int64) error {
+	if s.search == nil {
+		return nil
+	}
+	o, err := scan(q.QueryRow(ctx, `SELECT `+columns+` FROM organisations WHERE id = ?`, id))
+	if err != nil {
+		return err
+	}
+	if o.Status != Verified {
+		return s.search.Remove(ctx, q, "organisation", o.Slug)
+	}
+	body := strings.Join([]string{o.Summary, o.Region, strings.Join(o.Topics, ", ")}, "\n")
+	return s.search.Put(ctx, q, search.Document{Kind: "organisation", Ref: o.Slug, Lang: "und", Title: o.Name, Body: body,
+		URL: "/organisations/" + o.Slug, Visibility: search.Public})
 }
 
 // NewStore returns a Store on d.
@@ -248,7 +271,10 @@ func (s *Store) Update(ctx context.Context, id int64, in Input) error {
 		_, err = tx.Exec(ctx, `UPDATE organisations SET name = ?, kind = ?, summary = ?, website = ?, region = ?, topics = ?, languages = ?
 			WHERE id = ?`, name, in.Kind, strings.TrimSpace(in.Summary), strings.TrimSpace(in.Website), strings.TrimSpace(in.Region),
 			joinList(in.Topics), joinList(in.Languages), id)
-		return err
+		if err != nil {
+			return err
+		}
+		return s.reindex(ctx, tx, id)
 	})
 }
 
@@ -342,7 +368,7 @@ func (s *Store) Review(ctx context.Context, q db.Querier, id, reviewer int64, st
 	if n, _ := res.RowsAffected(); n == 0 {
 		return db.ErrNotFound
 	}
-	return nil
+	return s.reindex(ctx, q, id)
 }
 
 // Staff lists an organisation's staff, admins first.

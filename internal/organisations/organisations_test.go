@@ -10,6 +10,7 @@ import (
 	"involve/internal/accounts"
 	"involve/internal/db"
 	"involve/internal/organisations"
+	"involve/internal/search"
 	"involve/internal/testutil"
 )
 
@@ -226,6 +227,42 @@ func TestDirectory(t *testing.T) {
 		}
 		if got, _ := s.BySlug(ctx, h.Slug); !cmp.Equal(got.Topics, []string{"drop-in"}) || len(got.Languages) != 0 {
 			t.Errorf("after update: topics %q, languages %q", got.Topics, got.Languages)
+		}
+	})
+}
+
+func TestVerifiedOrganisationsAreSearched(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		ix := search.New(d)
+		s := organisations.NewStore(d)
+		s.IndexIn(ix)
+		ana, _, _ := accounts.NewStore(d).Create(ctx, "ana", "correct horse battery")
+		o, err := s.Register(ctx, ana.ID, organisations.Input{Name: "Harbour Service", Kind: organisations.Service, Summary: "Needle exchange in Noord"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := func() int {
+			_, n, err := ix.Search(ctx, "needle", "en", search.Viewer{}, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		if found() != 0 {
+			t.Fatal("a pending organisation is searchable")
+		}
+		if err := s.Review(ctx, d, o.ID, ana.ID, organisations.Verified, ""); err != nil {
+			t.Fatal(err)
+		}
+		if found() != 1 {
+			t.Fatal("a verified organisation is not searchable")
+		}
+		if err := s.Review(ctx, d, o.ID, ana.ID, organisations.Rejected, ""); err != nil {
+			t.Fatal(err)
+		}
+		if found() != 0 {
+			t.Fatal("a rejected organisation is still searchable")
 		}
 	})
 }
