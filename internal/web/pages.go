@@ -28,12 +28,12 @@ var audiences = []audience{
 	{Slug: "peers", Sections: []audienceSection{
 		{Key: "for.peers.join", Links: []audienceLink{{"/signup", "nav.signup"}, {"/groups", "groups.link.find"}, {"/groups/new", "groups.link.start"}, {"/guide/self-organisations", "for.link.guide_self_organisations"}}},
 		{Key: "for.peers.safe", Links: []audienceLink{{"/me/profile", "for.link.profile"}}},
-		{Key: "for.peers.support", Links: []audienceLink{{"/organisations?kind=service", "for.link.services"}, {"/organisations?kind=agency", "for.link.agencies"}, {"/guide/initiate", "for.link.guide_initiate"}}},
+		{Key: "for.peers.support", Links: []audienceLink{{"/organisations?kind=service", "for.link.services"}, {"/organisations?kind=agency", "for.link.agencies"}, {"/discussions", "for.link.forum"}, {"/guide/initiate", "for.link.guide_initiate"}}},
 		{Key: "for.peers.control", Links: []audienceLink{{"/me/data", "for.link.data"}}},
 	}},
 	{Slug: "services", Sections: []audienceSection{
 		{Key: "for.services.register", Links: []audienceLink{{"/organisations/new", "for.link.register"}}},
-		{Key: "for.services.facilitate", Links: []audienceLink{{"/groups/new?kind=integrated-initiative", "groups.link.start_initiative"}, {"/guide/agency-support", "for.link.guide_agency_support"}}},
+		{Key: "for.services.facilitate", Links: []audienceLink{{"/support", "for.link.support"}, {"/groups/new?kind=integrated-initiative", "groups.link.start_initiative"}, {"/guide/agency-support", "for.link.guide_agency_support"}}},
 		{Key: "for.services.boards", Links: []audienceLink{{"/guide/integrated-initiatives", "for.link.guide_integrated"}, {"/guide/payment", "for.link.guide_payment"}}},
 		{Key: "for.services.staff", Links: []audienceLink{{"/organisations?kind=service", "for.link.services"}}},
 	}},
