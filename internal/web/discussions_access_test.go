@@ -254,22 +254,7 @@ func (e *testEnv) discSnapshot() []string {
 		`SELECT 'revision', id, post_id, title, body, '', '', '' FROM post_revisions ORDER BY id`,
 		`SELECT 'notification', id, member_id, kind, params, url, '', '' FROM notifications ORDER BY id`,
 	} {
-		rows, err := e.DB.Query(context.Background(), q)
-		if err != nil {
-			e.t.Fatalf("%s: %v", q, err)
-		}
-		for rows.Next() {
-			vals := make([]any, 8)
-			ptrs := make([]any, 8)
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				e.t.Fatal(err)
-			}
-			out = append(out, fmt.Sprint(vals...))
-		}
-		rows.Close()
+		out = append(out, e.rowsOf(q)...)
 	}
 	return out
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"sort"
 	"strings"
 	"testing"
 
@@ -374,43 +373,14 @@ func (e *testEnv) grpSnapshot() []string {
 		`SELECT 'audit', id, action, target, detail, '', '', '' FROM audit_log ORDER BY id`,
 		`SELECT 'search', kind, ref, lang, title, body, url, visibility FROM search_documents WHERE kind = 'group' ORDER BY ref`,
 	} {
-		rows, err := e.DB.Query(context.Background(), q)
-		if err != nil {
-			e.t.Fatalf("%s: %v", q, err)
-		}
-		for rows.Next() {
-			vals := make([]any, 8)
-			ptrs := make([]any, 8)
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				e.t.Fatal(err)
-			}
-			out = append(out, fmt.Sprint(vals...))
-		}
-		rows.Close()
+		out = append(out, e.rowsOf(q)...)
 	}
 	return out
 }
 
 func TestGroupsAccess(t *testing.T) {
 	fx := newGrpFixture(t)
-	routes := fx.env.Srv.Routes()
-	// Every groups route is in this matrix, and every pattern here is a route.
-	for _, rt := range fx.env.Srv.groupRoutes() {
-		if _, ok := groupsMatrix[rt.pattern]; !ok {
-			t.Errorf("groups route %q is not in the groups access matrix", rt.pattern)
-		}
-	}
-	var patterns []string
-	for p := range groupsMatrix {
-		if _, ok := routes[p]; !ok {
-			t.Errorf("the groups matrix has rules for %q, which is not a route", p)
-		}
-		patterns = append(patterns, p)
-	}
-	sort.Strings(patterns)
+	patterns := matrixPatterns(t, fx.env.Srv, "groups", fx.env.Srv.groupRoutes(), groupsMatrix)
 	before := fx.env.grpSnapshot()
 	for _, pattern := range patterns {
 		method, path, _ := strings.Cut(pattern, " ")

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"sort"
 	"strings"
 	"testing"
 
@@ -246,43 +245,14 @@ func (e *testEnv) modSnapshot() []string {
 		`SELECT 'audit', id, action, target, detail, '', '', '' FROM audit_log ORDER BY id`,
 		`SELECT 'notification', id, member_id, kind, params, url, '', '' FROM notifications ORDER BY id`,
 	} {
-		rows, err := e.DB.Query(context.Background(), q)
-		if err != nil {
-			e.t.Fatalf("%s: %v", q, err)
-		}
-		for rows.Next() {
-			vals := make([]any, 8)
-			ptrs := make([]any, 8)
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				e.t.Fatal(err)
-			}
-			out = append(out, fmt.Sprint(vals...))
-		}
-		rows.Close()
+		out = append(out, e.rowsOf(q)...)
 	}
 	return out
 }
 
 func TestModerationAccess(t *testing.T) {
 	fx := newModFixture(t)
-	routes := fx.env.Srv.Routes()
-	// Every moderation route is in this matrix, and every pattern here is a route.
-	for _, rt := range fx.env.Srv.moderationRoutes() {
-		if _, ok := moderationMatrix[rt.pattern]; !ok {
-			t.Errorf("moderation route %q is not in the moderation access matrix", rt.pattern)
-		}
-	}
-	var patterns []string
-	for p := range moderationMatrix {
-		if _, ok := routes[p]; !ok {
-			t.Errorf("the moderation matrix has rules for %q, which is not a route", p)
-		}
-		patterns = append(patterns, p)
-	}
-	sort.Strings(patterns)
+	patterns := matrixPatterns(t, fx.env.Srv, "moderation", fx.env.Srv.moderationRoutes(), moderationMatrix)
 	before := fx.env.modSnapshot()
 	for _, pattern := range patterns {
 		method, path, _ := strings.Cut(pattern, " ")

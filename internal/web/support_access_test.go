@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -272,43 +271,14 @@ func (e *testEnv) supSnapshot() []string {
 		`SELECT 'notification', id, member_id, kind, params, url, '', '' FROM notifications ORDER BY id`,
 		`SELECT 'search', kind, ref, lang, title, body, url, visibility FROM search_documents WHERE kind = 'support' ORDER BY ref`,
 	} {
-		rows, err := e.DB.Query(context.Background(), q)
-		if err != nil {
-			e.t.Fatalf("%s: %v", q, err)
-		}
-		for rows.Next() {
-			vals := make([]any, 8)
-			ptrs := make([]any, 8)
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				e.t.Fatal(err)
-			}
-			out = append(out, fmt.Sprint(vals...))
-		}
-		rows.Close()
+		out = append(out, e.rowsOf(q)...)
 	}
 	return out
 }
 
 func TestSupportAccess(t *testing.T) {
 	fx := newSupFixture(t)
-	routes := fx.env.Srv.Routes()
-	// Every support route is in this matrix, and every pattern here is a route.
-	for p := range routes {
-		if _, ok := supportMatrix[p]; !ok && strings.Contains(p, "/support") {
-			t.Errorf("support route %q is not in the support access matrix", p)
-		}
-	}
-	var patterns []string
-	for p := range supportMatrix {
-		if _, ok := routes[p]; !ok {
-			t.Errorf("the support matrix has rules for %q, which is not a route", p)
-		}
-		patterns = append(patterns, p)
-	}
-	sort.Strings(patterns)
+	patterns := matrixPatterns(t, fx.env.Srv, "support", fx.env.Srv.supportRoutes(), supportMatrix)
 	before := fx.env.supSnapshot()
 	for _, pattern := range patterns {
 		method, path, _ := strings.Cut(pattern, " ")
