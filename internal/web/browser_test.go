@@ -37,32 +37,12 @@ import (
 // INVOLVE_CHROMIUM and INVOLVE_AXE_JS point at them when they are not found
 // on their own.
 func TestBrowser(t *testing.T) {
-	chromium, axePath := browserTools(t)
-	axeSrc, err := os.ReadFile(axePath)
-	if err != nil {
-		t.Fatalf("reading axe-core: %v", err)
-	}
-
-	env := sqliteEnv(t)
-	// Server errors go to the test log when the test fails. The logger is
-	// swapped before the listener the browser uses starts, so no request
-	// can be reading it (and the race detector agrees).
-	serverLog := &lockedBuffer{}
-	env.Srv.Log = slog.New(slog.NewTextHandler(serverLog, &slog.HandlerOptions{Level: slog.LevelError}))
-	ts := httptest.NewServer(env.Srv)
-	t.Cleanup(ts.Close)
-	t.Cleanup(func() {
-		if t.Failed() && serverLog.String() != "" {
-			t.Logf("server errors:\n%s", serverLog.String())
-		}
-	})
-	b := startBrowser(t, chromium, ts.URL, string(axeSrc))
+	_, ts, chromium, axeSrc, en := browserEnv(t)
+	b := startBrowser(t, chromium, ts.URL, axeSrc)
 
 	const handle = "browser_peer"
 	const pass = "three calm words here"
 	const displayName = "Sam from the group"
-	lang, _ := i18n.Supported("en")
-	en := env.Srv.I18n.Printer(lang)
 
 	// Home, in light and dark, and on a 320px-wide phone.
 	b.open("/")
@@ -190,24 +170,8 @@ func TestBrowser(t *testing.T) {
 // versions, and goes back to the old text. Every kind of guide page is
 // checked with axe-core.
 func TestBrowserGuide(t *testing.T) {
-	chromium, axePath := browserTools(t)
-	axeSrc, err := os.ReadFile(axePath)
-	if err != nil {
-		t.Fatalf("reading axe-core: %v", err)
-	}
-	env := sqliteEnv(t)
-	serverLog := &lockedBuffer{}
-	env.Srv.Log = slog.New(slog.NewTextHandler(serverLog, &slog.HandlerOptions{Level: slog.LevelError}))
-	ts := httptest.NewServer(env.Srv)
-	t.Cleanup(ts.Close)
-	t.Cleanup(func() {
-		if t.Failed() && serverLog.String() != "" {
-			t.Logf("server errors:\n%s", serverLog.String())
-		}
-	})
-	b := startBrowser(t, chromium, ts.URL, string(axeSrc))
-	lang, _ := i18n.Supported("en")
-	en := env.Srv.I18n.Printer(lang)
+	env, ts, chromium, axeSrc, en := browserEnv(t)
+	b := startBrowser(t, chromium, ts.URL, axeSrc)
 
 	const handle = "guide_editor"
 	env.createMember(handle)
@@ -387,6 +351,33 @@ func (b *browser) anyText(sel, s string) bool {
 
 // browserTools finds Chromium and axe-core, or skips (fails when
 // INVOLVE_TEST_BROWSER is set).
+// browserEnv is where every browser walk starts: Chromium and axe-core
+// found (or the test skipped), a server on a fresh SQLite database whose
+// errors go to the test log when the test fails, and the English
+// catalogue to match texts with. The logger is swapped before the listener
+// the browser uses starts, so no request can be reading it (and the race
+// detector agrees).
+func browserEnv(t *testing.T) (env *testEnv, ts *httptest.Server, chromium, axeSrc string, en *i18n.Printer) {
+	t.Helper()
+	chromium, axePath := browserTools(t)
+	src, err := os.ReadFile(axePath)
+	if err != nil {
+		t.Fatalf("reading axe-core: %v", err)
+	}
+	env = sqliteEnv(t)
+	serverLog := &lockedBuffer{}
+	env.Srv.Log = slog.New(slog.NewTextHandler(serverLog, &slog.HandlerOptions{Level: slog.LevelError}))
+	ts = httptest.NewServer(env.Srv)
+	t.Cleanup(ts.Close)
+	t.Cleanup(func() {
+		if t.Failed() && serverLog.String() != "" {
+			t.Logf("server errors:\n%s", serverLog.String())
+		}
+	})
+	lang, _ := i18n.Supported("en")
+	return env, ts, chromium, string(src), env.Srv.I18n.Printer(lang)
+}
+
 func browserTools(t *testing.T) (chromium, axe string) {
 	t.Helper()
 	missing := func(format string, args ...any) {

@@ -3,16 +3,12 @@ package web
 import (
 	"context"
 	"fmt"
-	"log/slog"
-	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
 	"involve/internal/groups"
-	"involve/internal/i18n"
 )
 
 // TestBrowserDiscussions walks through discussions in a real Chromium: a
@@ -21,23 +17,7 @@ import (
 // thread of her own, and reads a long thread page by page and a group's
 // discussions. Every page is checked with axe-core.
 func TestBrowserDiscussions(t *testing.T) {
-	chromium, axePath := browserTools(t)
-	axeSrc, err := os.ReadFile(axePath)
-	if err != nil {
-		t.Fatalf("reading axe-core: %v", err)
-	}
-	env := sqliteEnv(t)
-	serverLog := &lockedBuffer{}
-	env.Srv.Log = slog.New(slog.NewTextHandler(serverLog, &slog.HandlerOptions{Level: slog.LevelError}))
-	ts := httptest.NewServer(env.Srv)
-	t.Cleanup(ts.Close)
-	t.Cleanup(func() {
-		if t.Failed() && serverLog.String() != "" {
-			t.Logf("server errors:\n%s", serverLog.String())
-		}
-	})
-	lang, _ := i18n.Supported("en")
-	en := env.Srv.I18n.Printer(lang)
+	env, ts, chromium, axeSrc, en := browserEnv(t)
 
 	for _, h := range []string{"mira", "sasha", "tomas", "nadia"} {
 		env.createMember(h)
@@ -56,7 +36,7 @@ func TestBrowserDiscussions(t *testing.T) {
 	g := env.discGroup("Riga peers", groups.Public, "sasha", map[string]string{"mira": groups.Member})
 	gt := env.discThread(g, "sasha", "Advisory board pay", "The clinic offers fifty euros a meeting. Is that fair?")
 
-	b := startBrowser(t, chromium, ts.URL, string(axeSrc))
+	b := startBrowser(t, chromium, ts.URL, axeSrc)
 
 	// Signed out: the forum and a thread, in light and dark.
 	b.open("/discussions")

@@ -2,9 +2,6 @@ package web
 
 import (
 	"context"
-	"log/slog"
-	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 
@@ -12,7 +9,6 @@ import (
 
 	"involve/internal/groups"
 	"involve/internal/guide"
-	"involve/internal/i18n"
 	"involve/internal/organisations"
 )
 
@@ -24,23 +20,7 @@ import (
 // invited person follows a link. Every page is checked with axe-core, some
 // in dark mode and at 320px wide.
 func TestBrowserGroups(t *testing.T) {
-	chromium, axePath := browserTools(t)
-	axeSrc, err := os.ReadFile(axePath)
-	if err != nil {
-		t.Fatalf("reading axe-core: %v", err)
-	}
-	env := sqliteEnv(t)
-	serverLog := &lockedBuffer{}
-	env.Srv.Log = slog.New(slog.NewTextHandler(serverLog, &slog.HandlerOptions{Level: slog.LevelError}))
-	ts := httptest.NewServer(env.Srv)
-	t.Cleanup(ts.Close)
-	t.Cleanup(func() {
-		if t.Failed() && serverLog.String() != "" {
-			t.Logf("server errors:\n%s", serverLog.String())
-		}
-	})
-	lang, _ := i18n.Supported("en")
-	en := env.Srv.I18n.Printer(lang)
+	env, ts, chromium, axeSrc, en := browserEnv(t)
 	for _, h := range []string{"founder_peer", "asking_peer", "invited_peer", "harbour_lena"} {
 		env.createMember(h)
 	}
@@ -49,7 +29,7 @@ func TestBrowserGroups(t *testing.T) {
 	env.grpCreate("harbour_lena", groups.Input{Name: "Riga Positive", Kind: groups.DiscussionGroup, Visibility: groups.MembersOnly,
 		Joining: groups.Request, Region: "Riga", Topics: "HIV", Languages: "ru, lv", About: "Peer talks in Russian."}, nil)
 
-	b := startBrowser(t, chromium, ts.URL, string(axeSrc))
+	b := startBrowser(t, chromium, ts.URL, axeSrc)
 	signIn := func(handle string) {
 		t.Helper()
 		b.open("/login")

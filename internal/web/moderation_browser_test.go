@@ -2,9 +2,6 @@ package web
 
 import (
 	"fmt"
-	"log/slog"
-	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -13,7 +10,6 @@ import (
 
 	"involve/internal/accounts"
 	"involve/internal/groups"
-	"involve/internal/i18n"
 )
 
 // TestBrowserModeration walks moderation in a real Chromium: a peer
@@ -24,23 +20,7 @@ import (
 // then cannot sign in and is told until when. Every page is checked with
 // axe-core.
 func TestBrowserModeration(t *testing.T) {
-	chromium, axePath := browserTools(t)
-	axeSrc, err := os.ReadFile(axePath)
-	if err != nil {
-		t.Fatalf("reading axe-core: %v", err)
-	}
-	env := sqliteEnv(t)
-	serverLog := &lockedBuffer{}
-	env.Srv.Log = slog.New(slog.NewTextHandler(serverLog, &slog.HandlerOptions{Level: slog.LevelError}))
-	ts := httptest.NewServer(env.Srv)
-	t.Cleanup(ts.Close)
-	t.Cleanup(func() {
-		if t.Failed() && serverLog.String() != "" {
-			t.Logf("server errors:\n%s", serverLog.String())
-		}
-	})
-	lang, _ := i18n.Supported("en")
-	en := env.Srv.I18n.Printer(lang)
+	env, ts, chromium, axeSrc, en := browserEnv(t)
 
 	for _, h := range []string{"peer_reader", "peer_writer", "group_mod", "site_mod"} {
 		env.createMember(h)
@@ -55,7 +35,7 @@ func TestBrowserModeration(t *testing.T) {
 	threadURL := th.URL()
 	queue := "/groups/" + g.Slug + "/moderation"
 
-	b := startBrowser(t, chromium, ts.URL, string(axeSrc))
+	b := startBrowser(t, chromium, ts.URL, axeSrc)
 	signIn := func(handle string) {
 		t.Helper()
 		b.open("/login")

@@ -1,15 +1,11 @@
 package web
 
 import (
-	"log/slog"
-	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
-	"involve/internal/i18n"
 	"involve/internal/notify"
 )
 
@@ -19,30 +15,14 @@ import (
 // email digest (first leaving the choice empty). Every page is checked
 // with axe-core, the centre also in dark mode and at 320px.
 func TestBrowserNotifications(t *testing.T) {
-	chromium, axePath := browserTools(t)
-	axeSrc, err := os.ReadFile(axePath)
-	if err != nil {
-		t.Fatalf("reading axe-core: %v", err)
-	}
-	env := sqliteEnv(t)
-	serverLog := &lockedBuffer{}
-	env.Srv.Log = slog.New(slog.NewTextHandler(serverLog, &slog.HandlerOptions{Level: slog.LevelError}))
-	ts := httptest.NewServer(env.Srv)
-	t.Cleanup(ts.Close)
-	t.Cleanup(func() {
-		if t.Failed() && serverLog.String() != "" {
-			t.Logf("server errors:\n%s", serverLog.String())
-		}
-	})
-	lang, _ := i18n.Supported("en")
-	en := env.Srv.I18n.Printer(lang)
+	env, ts, chromium, axeSrc, en := browserEnv(t)
 
 	const handle = "browser_reader"
 	env.createMember(handle)
 	env.notifyMember(handle, notify.KindWelcome, nil, "/guide")
 	env.notifyMember(handle, "test.something", map[string]string{"a_group": "Harbour peers"}, "/guide/initiate")
 	env.notifyMember(handle, "test.something", map[string]string{"a_group": "Harbour peers"}, "/guide/prepare")
-	b := startBrowser(t, chromium, ts.URL, string(axeSrc))
+	b := startBrowser(t, chromium, ts.URL, axeSrc)
 
 	b.open("/login")
 	b.sendKeys("#f-handle", handle)

@@ -1,16 +1,12 @@
 package web
 
 import (
-	"log/slog"
-	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
 	"involve/internal/groups"
-	"involve/internal/i18n"
 	"involve/internal/organisations"
 )
 
@@ -20,23 +16,7 @@ import (
 // organisation shows as supporting the group on the group's page. Every
 // page is checked with axe-core.
 func TestBrowserSupport(t *testing.T) {
-	chromium, axePath := browserTools(t)
-	axeSrc, err := os.ReadFile(axePath)
-	if err != nil {
-		t.Fatalf("reading axe-core: %v", err)
-	}
-	env := sqliteEnv(t)
-	serverLog := &lockedBuffer{}
-	env.Srv.Log = slog.New(slog.NewTextHandler(serverLog, &slog.HandlerOptions{Level: slog.LevelError}))
-	ts := httptest.NewServer(env.Srv)
-	t.Cleanup(ts.Close)
-	t.Cleanup(func() {
-		if t.Failed() && serverLog.String() != "" {
-			t.Logf("server errors:\n%s", serverLog.String())
-		}
-	})
-	lang, _ := i18n.Supported("en")
-	en := env.Srv.I18n.Printer(lang)
+	env, ts, chromium, axeSrc, en := browserEnv(t)
 
 	for _, h := range []string{"peer_mod", "lena_staff", "harbour_boss"} {
 		env.createMember(h)
@@ -46,7 +26,7 @@ func TestBrowserSupport(t *testing.T) {
 	env.addStaff(harbour, "lena_staff", organisations.Staff)
 	groupSupport := "/groups/" + g.Slug + "/support"
 
-	b := startBrowser(t, chromium, ts.URL, string(axeSrc))
+	b := startBrowser(t, chromium, ts.URL, axeSrc)
 	signIn := func(handle string) {
 		t.Helper()
 		b.open("/login")
