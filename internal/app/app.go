@@ -72,6 +72,9 @@ func New(ctx context.Context, d *db.DB) (*App, error) {
 	a.Moderation.RegisterDiscussions(a.Discussions)            // posts and threads can be reported and hidden
 	a.Groups.OnReindex(a.Discussions.ReindexGroup)             // threads follow their group's visibility in search
 	a.Support = support.NewStore(d, a.Groups, a.Organisations, a.Search, a.Notify)
+	a.Groups.OnReindex(func(ctx context.Context, q db.Querier, groupID int64) error {
+		return support.IndexGroup(ctx, q, a.Search, groupID) // so do its support requests
+	})
 	if _, err := a.Guide.Seed(ctx); err != nil {
 		return nil, err
 	}
