@@ -21,6 +21,10 @@ Usage:
   involve admin create --handle NAME    create a site admin; the passphrase is
                                         read from standard input, or generated
                                         and printed once when none is given
+  involve backup --to FILE              copy the SQLite database to FILE while
+                                        it runs, and check the copy
+  involve restore --from FILE [--force] put a backup back (the server stopped);
+                                        PostgreSQL: see the README
   involve version                       print the version
 `
 
@@ -47,6 +51,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return migrate(ctx, args[1:], stdout, stderr)
 	case "admin":
 		return admin(ctx, args[1:], stdin, stdout, stderr)
+	case "backup":
+		return backup(ctx, args[1:], stdout, stderr)
+	case "restore":
+		return restore(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "involve", version())
 		return nil
