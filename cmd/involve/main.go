@@ -25,6 +25,9 @@ Usage:
                                         it runs, and check the copy
   involve restore --from FILE [--force] put a backup back (the server stopped);
                                         PostgreSQL: see the README
+  involve demo [--scale N] [--db URL]   fill an empty database with demo content;
+                                        --scale 1 adds 10,000 members, 500 groups,
+                                        5,000 discussions and 200,000 replies
   involve version                       print the version
 `
 
@@ -55,6 +58,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return backup(ctx, args[1:], stdout, stderr)
 	case "restore":
 		return restore(ctx, args[1:], stdout, stderr)
+	case "demo":
+		return demoCmd(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "involve", version())
 		return nil

@@ -194,3 +194,25 @@ func (b *syncBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+// TestDemoScale runs `involve demo --scale` at a tiny size: it fills the
+// database, says what it made, and refuses a database that has members.
+func TestDemoScale(t *testing.T) {
+	for name, url := range dbURLs(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			var out, errb bytes.Buffer
+			if err := run(ctx, []string{"demo", "--db", url, "--scale", "0.002"}, nil, &out, &errb); err != nil {
+				t.Fatalf("%v\n%s", err, errb.String())
+			}
+			for _, want := range []string{"demo-admin", "20 members", "400 replies", "thread with 50 replies: /groups/"} {
+				if !strings.Contains(out.String(), want) {
+					t.Errorf("output lacks %q:\n%s", want, out.String())
+				}
+			}
+			if err := run(ctx, []string{"demo", "--db", url}, nil, &out, &errb); err == nil {
+				t.Error("demo ran again on a database with members")
+			}
+		})
+	}
+}

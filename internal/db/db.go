@@ -207,6 +207,28 @@ func (t *Tx) ExecRow(ctx context.Context, query string, args ...any) *Row {
 	return t.QueryRow(ctx, query, args...)
 }
 
+// Stmt is a statement prepared once in a transaction and run many times,
+// for bulk loads such as the generated demo data.
+type Stmt struct{ stmt *sql.Stmt }
+
+// Prepare readies query for running many times inside the transaction.
+func (t *Tx) Prepare(ctx context.Context, query string) (*Stmt, error) {
+	st, err := t.tx.PrepareContext(ctx, rebind(t.dialect, query))
+	if err != nil {
+		return nil, mapError(err)
+	}
+	return &Stmt{stmt: st}, nil
+}
+
+// Exec runs the prepared statement with args.
+func (s *Stmt) Exec(ctx context.Context, args ...any) (sql.Result, error) {
+	res, err := s.stmt.ExecContext(ctx, normalize(args)...)
+	return res, mapError(err)
+}
+
+// Close releases the statement.
+func (s *Stmt) Close() error { return s.stmt.Close() }
+
 // Row is like sql.Row but reports a missing row as ErrNotFound.
 type Row struct{ row *sql.Row }
 
