@@ -84,24 +84,40 @@ type node struct {
 
 // startNode runs `involve serve` on a free port with the given database
 // and data directory, and waits until /healthz answers.
-func startNode(t *testing.T, name, dbURL, dataDir string) *node {
+func startNode(t *testing.T, name, dbURL, dataDir string, flags ...string) *node {
+	t.Helper()
+	n := launchNode(t, name, dbURL, dataDir, flags...)
+	n.waitHealthy()
+	return n
+}
+
+// launchNode starts the process without waiting for it.
+func launchNode(t *testing.T, name, dbURL, dataDir string, flags ...string) *node {
 	t.Helper()
 	addr := freeAddr(t)
 	n := &node{t: t, name: name, URL: "http://" + addr, out: &syncBuffer{}, done: make(chan struct{})}
-	n.cmd = exec.Command(involveBinary(t), "serve", "--addr", addr, "--db", dbURL, "--data", dataDir, "--log-level", "warn")
+	args := append([]string{"serve", "--addr", addr, "--db", dbURL, "--data", dataDir, "--log-level", "warn"}, flags...)
+	n.cmd = exec.Command(involveBinary(t), args...)
 	n.cmd.Stdout, n.cmd.Stderr = n.out, n.out
 	if err := n.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	go func() { n.cmd.Wait(); close(n.done) }()
 	t.Cleanup(n.kill) // whatever happens, no server outlives its test
+	return n
+}
+
+// waitHealthy waits until /healthz answers 200.
+func (n *node) waitHealthy() {
+	t, name := n.t, n.name
+	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		resp, err := http.Get(n.URL + "/healthz")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return n
+				return
 			}
 		}
 		select {
@@ -198,6 +214,12 @@ func (b *browser) session(base string) string {
 		}
 	}
 	return ""
+}
+
+// setSession gives the browser a session cookie for base.
+func (b *browser) setSession(base, token string) {
+	u, _ := url.Parse(base)
+	b.hc.Jar.SetCookies(u, []*http.Cookie{{Name: "involve_session", Value: token, Path: "/"}})
 }
 
 // signup creates a member through the form; the browser is then signed in.
