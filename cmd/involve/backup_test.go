@@ -5,15 +5,15 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"net/http"
+	"net/url"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
-	"involve/internal/app"
 	"involve/internal/db"
 	"involve/internal/demo"
-	"involve/internal/discussions"
 )
 
 // tableCounts counts the rows of every table in a SQLite file, and tells
@@ -50,37 +50,34 @@ func tableCounts(t *testing.T, path string) (counts map[string]int64, shadow map
 	return counts, shadow
 }
 
-// TestBackupRestoreRoundTrip backs up the demo database while replies keep
-// coming, restores the backup into a new path and finds every table as the
-// backup had it, and the demo members able to sign in.
+// TestBackupRestoreRoundTrip backs up the demo database of a running
+// server while a member keeps replying, restores the backup into a new
+// path and finds every table as the backup had it, and the demo members
+// able to sign in. The server is the real binary, so the backup is taken
+// from another process, as an operator's would be (and the demo content
+// is made at full speed, not under the race detector).
 func TestBackupRestoreRoundTrip(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	live := filepath.Join(dir, "live.db")
-	a, err := app.Open(ctx, live)
-	if err != nil {
-		t.Fatal(err)
+	data := t.TempDir()
+	live := filepath.Join(data, "involve.db")
+	n := startNode(t, "demo server", live, data, "--demo")
+	mira := newBrowser()
+	if r, err := mira.post(n.URL+"/login", url.Values{"handle": {"mira"}, "password": {demo.Passphrase}}); err != nil || r.Status != http.StatusSeeOther {
+		t.Fatalf("mira signs in: %v %d", err, r.Status)
 	}
-	defer a.Close()
-	if _, err := demo.Fill(ctx, a); err != nil {
-		t.Fatal(err)
+	r, err := mira.newThread(n.URL, "Backup night", "Replies keep coming.")
+	if err != nil || r.Status != http.StatusSeeOther {
+		t.Fatalf("new thread: %v %d", err, r.Status)
 	}
-	mira, err := a.Accounts.ByHandle(ctx, "mira")
-	if err != nil {
-		t.Fatal(err)
-	}
-	thread, err := a.Discussions.Create(ctx, nil, mira.ID, discussions.Input{Title: "Backup night", Body: "Replies keep coming.", Lang: "en"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	thread := r.Location
 	before, _ := tableCounts(t, live)
 
 	stop, done, started := make(chan struct{}), make(chan int), make(chan struct{})
 	go func() {
-		n := 0
-		defer func() { done <- n }()
+		k := 0 // acknowledged replies
+		defer func() { done <- k }()
 		for {
-			if n == 10 {
+			if k == 10 {
 				close(started)
 			}
 			select {
@@ -88,15 +85,16 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 				return
 			default:
 			}
-			if _, err := a.Discussions.Reply(ctx, thread.ID, mira.ID, "Reply "+strconv.Itoa(n), false); err != nil {
-				t.Errorf("reply: %v", err)
+			r, err := mira.post(n.URL+thread+"/replies", url.Values{"body": {"Reply " + strconv.Itoa(k)}})
+			if err != nil || r.Status != http.StatusSeeOther {
+				t.Errorf("reply: %v %d", err, r.Status)
 				return
 			}
-			n++
+			k++
 		}
 	}()
 	<-started
-	backupFile := filepath.Join(dir, "nightly.db")
+	backupFile := filepath.Join(t.TempDir(), "nightly.db")
 	var out, errb bytes.Buffer
 	err = run(ctx, []string{"backup", "--db", live, "--to", backupFile}, nil, &out, &errb)
 	close(stop)
@@ -109,7 +107,10 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 	}
 	after, _ := tableCounts(t, live)
 	saved, shadow := tableCounts(t, backupFile)
-	t.Logf("%d replies written from just before the backup until it ended; the backup holds %d posts (before %d, after %d)", replies, saved["posts"], before["posts"], after["posts"])
+	t.Logf("%d replies acknowledged from just before the backup until it ended; the backup holds %d posts (before %d, after %d)", replies, saved["posts"], before["posts"], after["posts"])
+	if saved["posts"] <= before["posts"] {
+		t.Errorf("the backup began before the replies it should hold")
+	}
 	for name, n := range saved {
 		if !shadow[name] && (n < before[name] || n > after[name]) {
 			t.Errorf("backup: table %s has %d rows; before the backup %d, after %d", name, n, before[name], after[name])
@@ -118,13 +119,13 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 	if len(saved) != len(after) {
 		t.Errorf("backup has %d tables, the database %d", len(saved), len(after))
 	}
-
-	// The live database is open here, as a server would hold it.
+	// The server holds the live database: restore must not replace it.
 	if err := run(ctx, []string{"restore", "--db", live, "--from", backupFile, "--force"}, nil, &out, &errb); !errors.Is(err, db.ErrInUse) {
-		t.Fatalf("restore over the open database: %v", err)
+		t.Fatalf("restore over the served database: %v", err)
 	}
+	n.stop()
 
-	restored := filepath.Join(dir, "restored", "involve.db")
+	restored := filepath.Join(t.TempDir(), "restored", "involve.db")
 	out.Reset()
 	if err := run(ctx, []string{"restore", "--data", filepath.Dir(restored), "--from", backupFile}, nil, &out, &errb); err != nil {
 		t.Fatalf("restore: %v\n%s", err, errb.String())
@@ -143,16 +144,16 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 		t.Errorf("restore over data without --force: %v", err)
 	}
 
-	r, err := app.Open(ctx, restored)
-	if err != nil {
-		t.Fatal(err)
+	// The restored database serves, and mira signs in to it.
+	n = startNode(t, "restored server", restored, filepath.Dir(restored))
+	again := newBrowser()
+	if r, err := again.post(n.URL+"/login", url.Values{"handle": {"mira"}, "password": {demo.Passphrase}}); err != nil || r.Status != http.StatusSeeOther {
+		t.Errorf("mira cannot sign in to the restored database: %v %d", err, r.Status)
 	}
-	defer r.Close()
-	for _, handle := range []string{"mira", "demo-admin"} {
-		if _, err := r.Accounts.Authenticate(ctx, handle, demo.Passphrase); err != nil {
-			t.Errorf("%s cannot sign in to the restored database: %v", handle, err)
-		}
+	if r, err := again.get(n.URL + thread); err != nil || r.Status != http.StatusOK || !strings.Contains(r.Body, "Backup night") {
+		t.Errorf("the thread after restore: %v %d", err, r.Status)
 	}
+	n.stop()
 }
 
 func TestBackupRestoreOnPostgresPointsToPgDump(t *testing.T) {

@@ -112,7 +112,9 @@ func TestServe(t *testing.T) {
 			}()
 			base := "http://" + addr
 			var resp *http.Response
-			for i := 0; i < 200; i++ {
+			// Up to a minute: under -race on a busy machine the demo
+			// content alone can take more than ten seconds.
+			for i := 0; i < 1200; i++ {
 				if resp, err = http.Get(base + "/healthz"); err == nil {
 					break
 				}

@@ -107,11 +107,12 @@ func launchNode(t *testing.T, name, dbURL, dataDir string, flags ...string) *nod
 	return n
 }
 
-// waitHealthy waits until /healthz answers 200.
+// waitHealthy waits until /healthz answers 200: a minute at most, as a
+// loaded CI machine may take a while to write the demo content.
 func (n *node) waitHealthy() {
 	t, name := n.t, n.name
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(time.Minute)
 	for {
 		resp, err := http.Get(n.URL + "/healthz")
 		if err == nil {
@@ -126,7 +127,7 @@ func (n *node) waitHealthy() {
 		default:
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%s not healthy after 20s (%v):\n%s", name, err, n.out.String())
+			t.Fatalf("%s not healthy after a minute (%v):\n%s", name, err, n.out.String())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
