@@ -162,13 +162,14 @@ func runID() string {
 // member is one simulated member: a browser of their own (cookies), their
 // own random choices, and what they have learned about the site.
 type member struct {
-	n      int
-	handle string
-	pass   string
-	hc     *http.Client
-	rng    *rand.Rand
-	joined map[string]bool // group slugs
-	seq    int
+	n        int
+	handle   string
+	pass     string
+	hc       *http.Client
+	rng      *rand.Rand
+	joined   map[string]bool   // group slugs
+	meetings map[string]string // meeting path: "registered" or "cancelled"
+	seq      int
 }
 
 func (r *run) newMember(n int) *member {
@@ -181,8 +182,9 @@ func (r *run) newMember(n int) *member {
 			// panel would show it; members follow redirects themselves.
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		},
-		rng:    rand.New(rand.NewPCG(r.cfg.Seed, uint64(n))),
-		joined: map[string]bool{},
+		rng:      rand.New(rand.NewPCG(r.cfg.Seed, uint64(n))),
+		joined:   map[string]bool{},
+		meetings: map[string]string{},
 	}
 }
 

@@ -29,6 +29,9 @@ var mix = []struct {
 	{8, (*run).replyInForum},
 	{6, (*run).replyInGroup},
 	{3, (*run).startThread},
+	{4, (*run).readMeetings},
+	{4, (*run).registerForMeeting},
+	{2, (*run).cancelRegistration},
 }
 
 var mixTotal = func() int {
@@ -258,6 +261,76 @@ func (r *run) startThread(ctx context.Context, m *member) {
 	r.writes.add(write{kind: "thread", by: m, token: token, where: p.location})
 	r.site.newThread(group, p.location)
 	r.follow(ctx, m, "thread", p)
+}
+
+// readMeetings reads the list of meetings and often one of them.
+func (r *run) readMeetings(ctx context.Context, m *member) {
+	if !r.site.hasMeetings() {
+		r.readHome(ctx, m) // a site without meetings: read something else
+		return
+	}
+	if p, err := r.get(ctx, m, "meetings", "/meetings"); err == nil && p.status == http.StatusOK {
+		r.site.learn(p.body)
+	}
+	if mt, ok := r.site.meeting(m.rng); ok && m.rng.IntN(2) == 0 {
+		r.get(ctx, m, "meeting", mt)
+	}
+}
+
+// registerForMeeting opens a meeting the member has not answered yet and
+// registers when the page offers it (not closed, not by invitation). A
+// member who cancelled does not register again, so the final state of each
+// registration is known for the check at the end.
+func (r *run) registerForMeeting(ctx context.Context, m *member) {
+	mt, ok := r.site.meeting(m.rng)
+	if !ok {
+		r.readThread(ctx, m)
+		return
+	}
+	if m.meetings[mt] != "" {
+		return
+	}
+	p, err := r.get(ctx, m, "meeting", mt)
+	if err != nil || p.status != http.StatusOK || !strings.Contains(p.body, `action="`+mt+`/register"`) {
+		return
+	}
+	form := url.Values{"note": {""}}
+	if m.rng.IntN(2) == 0 {
+		form.Set("note", "I use a wheelchair; is the entrance step-free?")
+	}
+	p, err = r.post(ctx, m, "register", mt+"/register", form)
+	if err != nil || p.status != http.StatusSeeOther {
+		return
+	}
+	m.meetings[mt] = "registered"
+	r.writes.add(write{kind: "registration", by: m, token: mt})
+	r.follow(ctx, m, "meeting", p)
+}
+
+// cancelRegistration cancels one of the member's registrations.
+func (r *run) cancelRegistration(ctx context.Context, m *member) {
+	var mine []string
+	for mt, st := range m.meetings {
+		if st == "registered" {
+			mine = append(mine, mt)
+		}
+	}
+	mt, ok := pick(m.rng, mine)
+	if !ok {
+		r.registerForMeeting(ctx, m)
+		return
+	}
+	p, err := r.get(ctx, m, "meeting", mt)
+	if err != nil || p.status != http.StatusOK || !strings.Contains(p.body, `action="`+mt+`/unregister"`) {
+		return
+	}
+	p, err = r.post(ctx, m, "cancel", mt+"/unregister", url.Values{})
+	if err != nil || p.status != http.StatusSeeOther {
+		return
+	}
+	m.meetings[mt] = "cancelled"
+	r.writes.add(write{kind: "cancel", by: m, token: mt})
+	r.follow(ctx, m, "meeting", p)
 }
 
 // follow goes where a redirect leads, as a browser does.

@@ -23,6 +23,7 @@ type site struct {
 	forumPages   int
 	guide        []string // guide page slugs
 	filters      []string // directory links with a filter
+	meetings     []string // meeting paths; none when the site has no meetings
 	known        map[string]bool
 }
 
@@ -34,6 +35,7 @@ var (
 	reForumPage   = regexp.MustCompile(`href="/discussions\?page=([0-9]+)"`)
 	reGuide       = regexp.MustCompile(`href="/guide/([a-z0-9][a-z0-9-]*)"`)
 	rePage        = regexp.MustCompile(`\?page=([0-9]+)"`)
+	reMeeting     = regexp.MustCompile(`href="(/meetings/[0-9]+)"`)
 )
 
 // discover reads the directory, the forum, the guide and the discussions
@@ -86,6 +88,13 @@ func discover(ctx context.Context, r *run, anon *member) (*site, error) {
 			s.guide = append(s.guide, m[1])
 		}
 	}
+	// Meetings, where the site has them.
+	if p, err = fetch("/meetings"); err != nil {
+		return nil, err
+	}
+	if p.status == http.StatusOK {
+		s.learn(p.body)
+	}
 	switch {
 	case len(s.groups) == 0:
 		return nil, errors.New("the group directory lists no groups: start the server with --demo")
@@ -105,6 +114,12 @@ func (s *site) learn(body string) {
 	for _, m := range reGroupThread.FindAllStringSubmatch(body, -1) {
 		if s.readable[m[2]] {
 			s.addThread(m[2], m[1])
+		}
+	}
+	for _, m := range reMeeting.FindAllStringSubmatch(body, -1) {
+		if !s.known[m[1]] {
+			s.known[m[1]] = true
+			s.meetings = append(s.meetings, m[1])
 		}
 	}
 	for _, m := range reForumPage.FindAllStringSubmatch(body, -1) {
@@ -158,6 +173,18 @@ func (s *site) guidePage(rng *rand.Rand) (string, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return pick(rng, s.guide)
+}
+
+func (s *site) meeting(rng *rand.Rand) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return pick(rng, s.meetings)
+}
+
+func (s *site) hasMeetings() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.meetings) > 0
 }
 
 func (s *site) isReadable(slug string) bool {

@@ -11,9 +11,9 @@ import (
 
 // write is one write the server acknowledged, with what identifies it.
 type write struct {
-	kind  string // signup, join, reply, thread
+	kind  string // signup, join, reply, thread, registration, cancel
 	by    *member
-	token string // the handle, the group's slug, or a token in the text
+	token string // the handle, the group's slug, the meeting's path, or a token in the text
 	where string // where the server said it is (reply, thread)
 }
 
@@ -97,6 +97,23 @@ func (r *run) verify(ctx context.Context, members []*member) Verification {
 				p, err := r.get(ctx, w.by, "verify", "/groups/"+w.token)
 				if err != nil || p.status != http.StatusOK || !strings.Contains(p.body, `action="/groups/`+w.token+`/leave"`) {
 					fail(true, "join: %s is not a member of %s", w.by.handle, w.token)
+				}
+			})
+		case "registration", "cancel":
+			if w.kind == "registration" && w.by.meetings[w.token] == "cancelled" {
+				continue // superseded by the member's own cancelling, checked below
+			}
+			tasks = append(tasks, func() {
+				p, err := r.get(ctx, w.by, "verify", w.token)
+				ok := err == nil && p.status == http.StatusOK
+				// A live registration (registered, waiting, pending) offers
+				// to cancel it; a cancelled one is gone from the page.
+				registered := ok && strings.Contains(p.body, `action="`+w.token+`/unregister"`)
+				switch {
+				case w.kind == "registration" && !registered:
+					fail(true, "registration: %s is not registered for %s", w.by.handle, w.token)
+				case w.kind == "cancel" && (!ok || registered):
+					fail(true, "cancel: %s is still registered for %s", w.by.handle, w.token)
 				}
 			})
 		case "thread":
