@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -57,8 +58,10 @@ func CheckPassphrase(hash, pass string) (bool, error) {
 }
 
 // dummyHash is checked against when a handle does not exist, so that a
-// wrong handle takes as long as a wrong passphrase.
-var dummyHash = HashPassphrase("not a real passphrase")
+// wrong handle takes as long as a wrong passphrase. It is made on first
+// use, not at start: an argon2id hash costs tens of milliseconds (hundreds
+// on a busy machine), and every command, serve included, would wait for it.
+var dummyHash = sync.OnceValue(func() string { return HashPassphrase("not a real passphrase") })
 
 // Words for generated passphrases: short, common, easy to type on a phone.
 var words = strings.Fields(`apple river candle garden window pepper silver

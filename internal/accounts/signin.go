@@ -39,7 +39,7 @@ func (s *Store) Authenticate(ctx context.Context, handle, pass string) (*Member,
 	err = s.db.QueryRow(ctx, `SELECT id, passphrase_hash, suspended_until, suspended_reason FROM members WHERE handle_key = ?`, key).
 		Scan(&id, &hash, &suspendedUntil, &suspendedReason)
 	if errors.Is(err, db.ErrNotFound) {
-		CheckPassphrase(dummyHash, pass)
+		CheckPassphrase(dummyHash(), pass)
 		return nil, s.recordFailure(ctx, key)
 	}
 	if err != nil {
