@@ -201,7 +201,7 @@ func NewStore(d *db.DB, ix *search.Index) *Store { return &Store{db: d, search: 
 
 const columns = `g.id, g.slug, g.name, g.kind, g.visibility, g.joining, g.about, g.region, g.topics, g.languages,
 	g.organisation_id, g.hidden_at, g.hidden_reason, g.created_at,
-	(SELECT COUNT(*) FROM group_members gm WHERE gm.group_id = g.id)`
+	g.member_count`
 
 func scan(sc interface{ Scan(...any) error }) (*Group, error) {
 	g := &Group{}

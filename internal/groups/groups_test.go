@@ -842,3 +842,45 @@ func TestMemberData(t *testing.T) {
 		}
 	})
 }
+
+// TestMemberCount checks that a group's member count, kept on the group
+// by the database, follows every way members come and go: founding,
+// joining, leaving, removal and an account's deletion.
+func TestMemberCount(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		fx := newFixture(t, d, "ana", "ben", "cas", "dee")
+		g := fx.group("ana", "Counting Peers", groups.Public, groups.Open)
+		other := fx.group("ben", "Other Peers", groups.Public, groups.Open)
+		want := func(g *groups.Group, n int) {
+			t.Helper()
+			if got := fx.reload(g).Members; got != n {
+				t.Errorf("%s has %d members, want %d", g.Name, got, n)
+			}
+		}
+		want(g, 1)
+		for _, h := range []string{"ben", "cas", "dee"} {
+			if err := fx.s.Join(fx.ctx, g, fx.ids[h]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want(g, 4)
+		if err := fx.s.Remove(fx.ctx, g.ID, fx.ids["cas"]); err != nil {
+			t.Fatal(err)
+		}
+		want(g, 3)
+		if _, err := d.Exec(fx.ctx, `DELETE FROM members WHERE id = ?`, fx.ids["dee"]); err != nil {
+			t.Fatal(err)
+		}
+		want(g, 2)
+		want(other, 1)
+		dir, err := fx.s.List(fx.ctx, groups.Viewer{}, groups.Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, dg := range dir.Groups {
+			if dg.ID == g.ID && dg.Members != 2 {
+				t.Errorf("directory shows %d members, want 2", dg.Members)
+			}
+		}
+	})
+}
