@@ -61,6 +61,20 @@ func directoryFacets(base string, current map[string]string, param, heading stri
 	return fl
 }
 
+// directoryURL is base with the filters in current, for page links.
+func directoryURL(base string, current map[string]string) string {
+	q := url.Values{}
+	for k, v := range current {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	if len(q) == 0 {
+		return base
+	}
+	return base + "?" + q.Encode()
+}
+
 // facetValue is one value of a filter, or a language shown by its name.
 type facetValue struct {
 	Value, Label, Lang, Dir string

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"involve/internal/accounts"
@@ -190,7 +191,11 @@ func pageLinks(base string, page, pages int) []pageLink {
 		}
 		u := base
 		if n > 1 {
-			u += "?page=" + strconv.Itoa(n)
+			sep := "?"
+			if strings.Contains(base, "?") {
+				sep = "&" // the base keeps its own query, a directory's filters
+			}
+			u += sep + "page=" + strconv.Itoa(n)
 		}
 		out = append(out, pageLink{Number: n, URL: u, Current: n == page})
 		last = n

@@ -109,14 +109,24 @@ type groupCard struct {
 type groupDirectoryPage struct {
 	Base
 	Facets   []facetList
-	Groups   []groupCard
+	Groups   []groupCard // the groups on this page
+	Matched  int         // groups matching the filters, on every page
 	Total    int
 	Filtered bool
 	Filters  map[string]string
+	Pages    []pageLink
 }
+
+// DirectoryPerPage is how many groups a page of the directory shows: a
+// long directory on a cheap phone is pages, not one long scroll.
+const DirectoryPerPage = 30
 
 func (s *Server) groupDirectory(w http.ResponseWriter, r *http.Request) error {
 	st := state(r)
+	page, err := pageParam(r)
+	if err != nil {
+		return err
+	}
 	cur := directoryQuery(r, groups.Kinds)
 	dir, err := s.Groups.List(r.Context(), groupViewer(st.member),
 		groups.Filter{Kind: cur["kind"], Region: cur["region"], Topic: cur["topic"], Language: cur["language"]})
@@ -146,9 +156,15 @@ func (s *Server) groupDirectory(w http.ResponseWriter, r *http.Request) error {
 		directoryFacets("/groups", cur, "topic", st.p.T("groups.filter.topic"), 0, topics),
 		directoryFacets("/groups", cur, "language", st.p.T("groups.filter.language"), 0, languages),
 	}
-	for _, g := range dir.Groups {
+	pages := max(1, (len(dir.Groups)+DirectoryPerPage-1)/DirectoryPerPage)
+	if page > pages {
+		return notFound()
+	}
+	for _, g := range dir.Groups[(page-1)*DirectoryPerPage : min(len(dir.Groups), page*DirectoryPerPage)] {
 		p.Groups = append(p.Groups, newGroupCard(g))
 	}
+	p.Pages = pageLinks(directoryURL("/groups", cur), page, pages)
+	p.Matched = len(dir.Groups)
 	p.Total = dir.Total
 	p.Title = st.p.T("groups.title")
 	p.Nav = "groups"

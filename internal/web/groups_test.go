@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"html"
 	"net/http"
 	"net/url"
@@ -900,5 +901,36 @@ func TestGroupPagesInEveryLanguage(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestGroupDirectoryPages checks that a long directory comes in pages of
+// DirectoryPerPage, that page links keep the filters, and that a page
+// past the end is not found.
+func TestGroupDirectoryPages(t *testing.T) {
+	e := sqliteEnv(t)
+	ctx := context.Background()
+	founder := e.createMember("founder")
+	n := DirectoryPerPage + 5
+	for i := range n {
+		if _, err := e.Srv.Groups.Create(ctx, founder.ID, groups.Input{Name: fmt.Sprintf("Peer Circle %02d", i), Kind: groups.SelfOrganisation,
+			Visibility: groups.Public, Joining: groups.Open, Region: "Riga"}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := e.client()
+	first := c.get("/groups?region=Riga")
+	if got := strings.Count(first.Body, `<li class="card">`); got != DirectoryPerPage {
+		t.Errorf("first page shows %d groups, want %d", got, DirectoryPerPage)
+	}
+	if !strings.Contains(first.Body, fmt.Sprintf("%d groups of %d match", n, n)) || !strings.Contains(first.Body, `href="/groups?region=Riga&amp;page=2"`) {
+		t.Errorf("first page lacks the count of all matches or a link to page 2 keeping the filter")
+	}
+	second := c.get("/groups?region=Riga&page=2")
+	if got := strings.Count(second.Body, `<li class="card">`); got != 5 || !strings.Contains(second.Body, "Peer Circle 34") {
+		t.Errorf("second page shows %d groups, want the last 5", got)
+	}
+	if r := c.get("/groups?page=3"); r.Status != http.StatusNotFound {
+		t.Errorf("page past the end: %d, want 404", r.Status)
 	}
 }
