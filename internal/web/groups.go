@@ -454,16 +454,15 @@ func (s *Server) showGroup(w http.ResponseWriter, r *http.Request, a groups.Acce
 			return err
 		}
 	}
-	if a.CanSeeContent() {
+	// Who belongs to a group of, say, people who use drugs can say a lot
+	// about them: only fellow members see the list, so only for them is it
+	// read (a large group has thousands).
+	if a.CanSeeContent() && (a.IsMember() || a.Viewer.SiteModerator) {
 		ms, err := s.Groups.Members(ctx, g.ID)
 		if err != nil {
 			return err
 		}
-		// Who belongs to a group of, say, people who use drugs can say a
-		// lot about them: only fellow members see the list.
-		if a.IsMember() || a.Viewer.SiteModerator {
-			p.Members = memberViews(ms, st.member)
-		}
+		p.Members = memberViews(ms, st.member)
 		admins := 0
 		for _, m := range ms {
 			if m.Role == groups.Admin {
@@ -471,6 +470,8 @@ func (s *Server) showGroup(w http.ResponseWriter, r *http.Request, a groups.Acce
 			}
 		}
 		p.OnlyAdmin = a.IsAdmin() && admins == 1 && len(ms) > 1
+	}
+	if a.CanSeeContent() {
 		if p.Channels, err = s.Groups.Channels(ctx, g.ID); err != nil {
 			return err
 		}

@@ -22,7 +22,14 @@ $$ LANGUAGE plpgsql;
 CREATE TRIGGER group_members_count AFTER INSERT OR DELETE ON group_members
     FOR EACH ROW EXECUTE FUNCTION group_members_count();
 
+-- Thread lists (a group page's latest five, the forum, a group's
+-- discussions) are pinned first, then by latest post: an index in that
+-- order reads the first page directly instead of sorting every thread of
+-- the group (1,500 in the largest group at scale 1).
+CREATE INDEX discussions_list_order ON discussions (group_id, (CASE WHEN pinned_at IS NULL THEN 1 ELSE 0 END), last_post_at DESC, id DESC);
+
 -- +goose Down
+DROP INDEX discussions_list_order;
 DROP TRIGGER group_members_count ON group_members;
 DROP FUNCTION group_members_count();
 ALTER TABLE groups DROP COLUMN member_count;
