@@ -26,8 +26,9 @@ func main() {
 	flag.IntVar(&cfg.Members, "members", 200, "simulated members acting at once")
 	flag.DurationVar(&cfg.Duration, "duration", 60*time.Second, "how long they act")
 	flag.DurationVar(&cfg.Think, "think", time.Second, "a member's mean pause between actions")
-	flag.StringVar(&cfg.Handles, "handles", "", "sign in existing members instead of signing up: a handle pattern with %d, counted from 1 (with -passphrase)")
-	flag.StringVar(&cfg.Passphrase, "passphrase", "", "the passphrase of the members -handles names")
+	flag.StringVar(&cfg.Passphrase, "passphrase", "", "sign in existing members with this passphrase instead of signing up new ones: "+
+		"authors of forum posts (as after `involve demo --scale`), or those -handles names")
+	flag.StringVar(&cfg.Handles, "handles", "", "with -passphrase: a handle pattern with %d, counted from 1")
 	flag.Uint64Var(&cfg.Seed, "seed", 0, "random seed (0: a new one)")
 	flag.Parse()
 	if flag.NArg() > 0 {

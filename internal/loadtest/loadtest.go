@@ -31,8 +31,11 @@ type Config struct {
 	Duration time.Duration // how long they act; requests in flight then finish
 	Think    time.Duration // a member's mean pause between actions
 
-	// Handles and Passphrase sign in existing members instead of signing
-	// up new ones: member i (from 1) is fmt.Sprintf(Handles, i).
+	// Passphrase signs in existing members instead of signing up new
+	// ones: those named by Handles, member i (from 1) being
+	// fmt.Sprintf(Handles, i), or without Handles the authors of posts
+	// found on the site (as after `involve demo --scale`, where every
+	// generated member has the demo passphrase).
 	Handles    string
 	Passphrase string
 
@@ -67,8 +70,8 @@ func (c *Config) check() (*url.URL, error) {
 		return nil, errors.New("duration: must be positive")
 	case c.Think < 0:
 		return nil, errors.New("think: must not be negative")
-	case (c.Handles == "") != (c.Passphrase == ""):
-		return nil, errors.New("handles and passphrase go together")
+	case c.Handles != "" && c.Passphrase == "":
+		return nil, errors.New("handles need a passphrase")
 	case c.Handles != "" && fmt.Sprintf(c.Handles, 1) == fmt.Sprintf(c.Handles, 2):
 		return nil, fmt.Errorf("handles %q: needs a %%d for the member's number", c.Handles)
 	}
@@ -117,10 +120,16 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if r.site, err = discover(ctx, r, anon); err != nil {
 		return nil, err
 	}
+	var handles []string
+	if cfg.Passphrase != "" && cfg.Handles == "" {
+		if handles, err = findHandles(ctx, r, anon, cfg.Members); err != nil {
+			return nil, err
+		}
+	}
 	r.rec = newRecorder() // finding links is not part of the figures
 
 	start := time.Now()
-	members, err := r.prepare(ctx)
+	members, err := r.prepare(ctx, handles)
 	rep.Setup = time.Since(start)
 	if err != nil {
 		return nil, err
@@ -191,51 +200,80 @@ func (r *run) newMember(n int) *member {
 // prepare signs every member up, or in, a few at a time: each sign-up and
 // sign-in hashes a passphrase on purpose slowly, and a real crowd does not
 // arrive in the same second either.
-func (r *run) prepare(ctx context.Context) ([]*member, error) {
-	members := make([]*member, r.cfg.Members)
-	for i := range members {
+func (r *run) prepare(ctx context.Context, found []string) ([]*member, error) {
+	want := r.cfg.Members
+	var cands []*member
+	for i := range max(want, len(found)) {
 		m := r.newMember(i + 1)
-		if r.cfg.Handles != "" {
+		switch {
+		case len(found) > 0:
+			m.handle, m.pass = found[i], r.cfg.Passphrase
+		case r.cfg.Handles != "":
 			m.handle, m.pass = fmt.Sprintf(r.cfg.Handles, i+1), r.cfg.Passphrase
-		} else {
+		default:
 			m.handle, m.pass = fmt.Sprintf("load-%s-%d", r.id, i+1), "a passphrase for load "+r.id
 		}
-		members[i] = m
+		cands = append(cands, m)
 	}
 	verb := "signing up"
-	if r.cfg.Handles != "" {
+	if r.cfg.Passphrase != "" {
 		verb = "signing in"
 	}
-	r.progress("load: %s %d members", verb, len(members))
+	r.progress("load: %s %d members", verb, want)
+	var (
+		mu       sync.Mutex
+		ready    []*member
+		firstErr error
+	)
+	enough := func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(ready) >= want || firstErr != nil
+	}
 	work := make(chan *member)
-	errc := make(chan error, len(members))
 	var wg sync.WaitGroup
-	for range min(4, len(members)) {
+	for range min(4, want) {
 		wg.Go(func() {
 			for m := range work {
 				var err error
-				if r.cfg.Handles != "" {
+				if r.cfg.Passphrase != "" {
 					err = r.signIn(ctx, m)
 				} else {
 					err = r.signUp(ctx, m)
 				}
-				if err != nil {
-					errc <- err
+				mu.Lock()
+				switch {
+				case err == nil:
+					ready = append(ready, m)
+				case errors.Is(err, errRefused) && len(found) > 0:
+					// A member found on the site may be suspended, or
+					// have a passphrase of their own: take the next one.
+				case firstErr == nil:
+					firstErr = err
 				}
+				mu.Unlock()
 			}
 		})
 	}
-	for _, m := range members {
+	for _, m := range cands {
+		if enough() {
+			break
+		}
 		work <- m
 	}
 	close(work)
 	wg.Wait()
-	close(errc)
-	if err := <-errc; err != nil {
-		return nil, err
+	switch {
+	case firstErr != nil:
+		return nil, firstErr
+	case len(ready) < want:
+		return nil, fmt.Errorf("only %d of %d members could sign in", len(ready), want)
 	}
-	return members, nil
+	return ready[:want], nil
 }
+
+// errRefused: the server answered, and did not let the member in.
+var errRefused = errors.New("refused")
 
 func (r *run) signUp(ctx context.Context, m *member) error {
 	if _, err := r.get(ctx, m, "signup-form", "/signup"); err != nil {
@@ -248,7 +286,7 @@ func (r *run) signUp(ctx context.Context, m *member) error {
 		return err
 	}
 	if p.status != http.StatusOK || !r.signedIn(m) {
-		return fmt.Errorf("sign-up of %s: status %d", m.handle, p.status)
+		return fmt.Errorf("sign-up of %s: status %d: %w", m.handle, p.status, errRefused)
 	}
 	r.writes.add(write{kind: "signup", by: m, token: m.handle})
 	return nil
@@ -263,7 +301,7 @@ func (r *run) signIn(ctx context.Context, m *member) error {
 		return err
 	}
 	if p.status != http.StatusSeeOther || !r.signedIn(m) {
-		return fmt.Errorf("sign-in of %s: status %d (wrong handles pattern or passphrase?)", m.handle, p.status)
+		return fmt.Errorf("sign-in of %s: status %d (wrong handle or passphrase?): %w", m.handle, p.status, errRefused)
 	}
 	return nil
 }

@@ -104,6 +104,48 @@ func discover(ctx context.Context, r *run, anon *member) (*site, error) {
 	return s, nil
 }
 
+var reAuthor = regexp.MustCompile(`href="/members/([A-Za-z0-9_-]+)"`)
+
+// findHandles collects n distinct handles of members who posted in the
+// forum, and a few more in case some cannot sign in, reading its threads
+// page by page, signed out.
+func findHandles(ctx context.Context, r *run, anon *member, want int) ([]string, error) {
+	n := want + 20
+	var out []string
+	seen := map[string]bool{}
+	collect := func(body string) {
+		for _, m := range reAuthor.FindAllStringSubmatch(body, -1) {
+			if !seen[m[1]] && len(out) < n {
+				seen[m[1]] = true
+				out = append(out, m[1])
+			}
+		}
+	}
+	for page := 1; len(out) < n; page++ {
+		p, err := r.get(ctx, anon, "discover", "/discussions?page="+strconv.Itoa(page))
+		if err != nil {
+			return nil, err
+		}
+		if p.status != http.StatusOK {
+			break // past the last page
+		}
+		for _, m := range reForumThread.FindAllStringSubmatch(p.body, -1) {
+			if len(out) >= n {
+				break
+			}
+			q, err := r.get(ctx, anon, "discover", m[1])
+			if err != nil {
+				return nil, err
+			}
+			collect(q.body)
+		}
+	}
+	if len(out) < want {
+		return nil, fmt.Errorf("found only %d members who posted in the forum, not %d: use fewer members, or sign up new ones (no passphrase)", len(out), want)
+	}
+	return out, nil
+}
+
 // learn adds the threads and forum pages a page links to.
 func (s *site) learn(body string) {
 	s.mu.Lock()
