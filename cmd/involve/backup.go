@@ -29,6 +29,10 @@ func isPostgres(url string) bool {
 	return strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://")
 }
 
+// sqlitePath is the file behind a SQLite URL, which db.Open also takes
+// with a sqlite:// prefix.
+func sqlitePath(url string) string { return strings.TrimPrefix(url, "sqlite://") }
+
 func backup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -44,12 +48,12 @@ func backup(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if *to == "" {
 		return errors.New("backup: say where to write it, e.g. --to involve-backup.db")
 	}
-	info, err := db.BackupSQLite(ctx, c.DatabaseURL(), *to)
+	info, err := db.BackupSQLite(ctx, sqlitePath(c.DatabaseURL()), *to)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "Backed up %s to %s: %s, %d members, migration %d, integrity checked.\n",
-		c.DatabaseURL(), info.Path, size(info.Size), info.Members, info.Version)
+		sqlitePath(c.DatabaseURL()), info.Path, size(info.Size), info.Members, info.Version)
 	return nil
 }
 
@@ -69,7 +73,7 @@ func restore(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if *from == "" {
 		return errors.New("restore: say which backup to restore, e.g. --from involve-backup.db")
 	}
-	info, err := db.RestoreSQLite(ctx, *from, c.DatabaseURL(), *force)
+	info, err := db.RestoreSQLite(ctx, *from, sqlitePath(c.DatabaseURL()), *force)
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,8 @@ import (
 	"strings"
 
 	"github.com/pressly/goose/v3"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // SQLite backups are plain SQLite files: any sqlite3 tool opens one, and
@@ -222,8 +224,13 @@ func releaseExisting(ctx context.Context, dst string, force bool) error {
 	defer c.Close()
 	c.SetMaxOpenConns(1)
 	var mode string
-	if err := c.QueryRowContext(ctx, `PRAGMA journal_mode = DELETE`).Scan(&mode); err != nil || mode != "delete" {
+	err = c.QueryRowContext(ctx, `PRAGMA journal_mode = DELETE`).Scan(&mode)
+	var se *sqlite.Error
+	switch {
+	case errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY, err == nil && mode != "delete":
 		return fmt.Errorf("%s: %w", dst, ErrInUse)
+	case err != nil:
+		return fmt.Errorf("%s is there but cannot be read as a database (%v); move it away first", dst, err)
 	}
 	var members int64
 	err = c.QueryRowContext(ctx, `SELECT COUNT(*) FROM members`).Scan(&members)

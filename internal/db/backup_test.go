@@ -158,6 +158,13 @@ func TestRestoreRefusals(t *testing.T) {
 		}
 	}
 
+	// Something that is not a database is not taken for one in use.
+	notDB := filepath.Join(dir, "notes.db")
+	os.WriteFile(notDB, []byte(strings.Repeat("my notes ", 200)), 0o600)
+	if _, err := db.RestoreSQLite(ctx, backup, notDB, true); err == nil || errors.Is(err, db.ErrInUse) || !strings.Contains(err.Error(), "move it away") {
+		t.Errorf("restore over a file that is not a database: %v", err)
+	}
+
 	// Not a database, not an Involve database, a newer Involve's database.
 	junk := filepath.Join(dir, "junk.db")
 	os.WriteFile(junk, []byte(strings.Repeat("not sqlite ", 200)), 0o600)
