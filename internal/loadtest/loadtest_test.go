@@ -67,3 +67,22 @@ func TestVerifyFindsLostAndMisplacedReplies(t *testing.T) {
 		t.Fatalf("checked %d, lost %d, misplaced %d; want 5, 2, 2: %q", v.Checked, v.Lost, v.Misplaced, v.Problems)
 	}
 }
+
+// Only a public group's card lacks the visibility tag, and only a public
+// group's discussions are read without joining.
+func TestLearnDirectory(t *testing.T) {
+	s := &site{readable: map[string]bool{}, known: map[string]bool{}}
+	s.learnDirectory(`<ul class="cards">
+<li class="card">
+<h2><a href="/groups/open-circle">Open circle</a></h2>
+<p class="meta"><span class="tag">Discussion group</span> · 5 members</p>
+</li>
+<li class="card">
+<h2><a href="/groups/closed-circle">Closed circle</a></h2>
+<p class="meta"><span class="tag">Self-organisation</span> <span class="tag">Members only</span> · 3 members</p>
+<p>About <span class="tag">x</span></p>
+</li></ul><a href="/groups?page=2">2</a><a href="/groups?page=3">3</a>`)
+	if len(s.groups) != 2 || !s.readable["open-circle"] || s.readable["closed-circle"] || s.dirPages != 3 {
+		t.Fatalf("groups %v, readable %v, pages %d", s.groups, s.readable, s.dirPages)
+	}
+}

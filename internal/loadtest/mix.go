@@ -59,7 +59,13 @@ func (r *run) step(ctx context.Context, m *member) {
 func (r *run) readHome(ctx context.Context, m *member) { r.get(ctx, m, "home", "/") }
 
 func (r *run) readDirectory(ctx context.Context, m *member) {
-	r.get(ctx, m, "directory", "/groups")
+	u := "/groups"
+	if n := r.site.directoryPage(m.rng); n > 1 {
+		u += "?page=" + strconv.Itoa(n)
+	}
+	if p, err := r.get(ctx, m, "directory", u); err == nil && p.status == http.StatusOK {
+		r.site.learnDirectory(p.body)
+	}
 	if f, ok := r.site.filter(m.rng); ok && m.rng.IntN(2) == 0 {
 		r.get(ctx, m, "directory", f)
 	}

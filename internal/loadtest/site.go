@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -23,6 +24,7 @@ type site struct {
 	forumPages   int
 	guide        []string // guide page slugs
 	filters      []string // directory links with a filter
+	dirPages     int      // pages of the directory
 	meetings     []string // meeting paths; none when the site has no meetings
 	known        map[string]bool
 }
@@ -34,6 +36,7 @@ var (
 	reGroupThread = regexp.MustCompile(`href="(/groups/([a-z0-9-]+)/discussions/[0-9]+)[?#"]`)
 	reForumPage   = regexp.MustCompile(`href="/discussions\?page=([0-9]+)"`)
 	reGuide       = regexp.MustCompile(`href="/guide/([a-z0-9][a-z0-9-]*)"`)
+	reDirPage     = regexp.MustCompile(`href="/groups\?page=([0-9]+)"`)
 	rePage        = regexp.MustCompile(`\?page=([0-9]+)"`)
 	reMeeting     = regexp.MustCompile(`href="(/meetings/[0-9]+)"`)
 )
@@ -41,7 +44,7 @@ var (
 // discover reads the directory, the forum, the guide and the discussions
 // of the groups in the directory's first page, signed out.
 func discover(ctx context.Context, r *run, anon *member) (*site, error) {
-	s := &site{readable: map[string]bool{}, groupThreads: map[string][]string{}, known: map[string]bool{}, forumPages: 1}
+	s := &site{readable: map[string]bool{}, groupThreads: map[string][]string{}, known: map[string]bool{}, forumPages: 1, dirPages: 1}
 	fetch := func(path string) (*page, error) {
 		p, err := r.get(ctx, anon, "discover", path)
 		if err == nil && p.status >= 500 {
@@ -56,23 +59,24 @@ func discover(ctx context.Context, r *run, anon *member) (*site, error) {
 	if p.status != http.StatusOK {
 		return nil, fmt.Errorf("GET /groups: status %d: is this an Involve server?", p.status)
 	}
-	for _, m := range reGroup.FindAllStringSubmatch(p.body, -1) {
-		if m[1] != "new" && !s.known[m[1]] {
-			s.known[m[1]] = true
-			s.groups = append(s.groups, m[1])
+	s.learnDirectory(p.body)
+	for _, m := range reFilter.FindAllStringSubmatch(p.body, -1) {
+		if !strings.Contains(m[1], "page=") {
+			s.filters = append(s.filters, html.UnescapeString(m[1]))
 		}
 	}
-	for _, m := range reFilter.FindAllStringSubmatch(p.body, -1) {
-		s.filters = append(s.filters, html.UnescapeString(m[1]))
-	}
 	for _, slug := range s.groups {
+		if !s.readable[slug] {
+			continue
+		}
 		p, err := fetch("/groups/" + slug + "/discussions")
 		if err != nil {
 			return nil, err
 		}
 		if p.status == http.StatusOK {
-			s.readable[slug] = true
 			s.learn(p.body)
+		} else {
+			s.readable[slug] = false
 		}
 	}
 	if p, err = fetch("/discussions"); err != nil {
@@ -144,6 +148,39 @@ func findHandles(ctx context.Context, r *run, anon *member, want int) ([]string,
 		return nil, fmt.Errorf("found only %d members who posted in the forum, not %d: use fewer members, or sign up new ones (no passphrase)", len(out), want)
 	}
 	return out, nil
+}
+
+// learnDirectory adds the groups a page of the directory lists. A card
+// carries a second tag, the visibility, only when the group is not public:
+// anyone may read a public group's discussions.
+func (s *site) learnDirectory(body string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cards := strings.Split(body, `<li class="card">`)
+	for _, card := range cards[1:] {
+		m := reGroup.FindStringSubmatch(card)
+		if m == nil || s.known[m[1]] {
+			continue
+		}
+		meta, _, _ := strings.Cut(card[strings.Index(card, `class="meta"`)+1:], "</p>")
+		s.known[m[1]] = true
+		s.groups = append(s.groups, m[1])
+		s.readable[m[1]] = strings.Count(meta, `class="tag"`) == 1
+	}
+	for _, m := range reDirPage.FindAllStringSubmatch(body, -1) {
+		if n, _ := strconv.Atoi(m[1]); n > s.dirPages {
+			s.dirPages = n
+		}
+	}
+}
+
+func (s *site) directoryPage(rng *rand.Rand) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.dirPages < 2 || rng.IntN(3) > 0 {
+		return 1
+	}
+	return 1 + rng.IntN(s.dirPages)
 }
 
 // learn adds the threads and forum pages a page links to.
