@@ -9,6 +9,8 @@ import (
 	"runtime/debug"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"involve/internal/accounts"
 	"involve/internal/config"
@@ -61,6 +63,21 @@ func limits(c *config.Config) middleware {
 			next.ServeHTTP(w, r.WithContext(ctx))
 		})
 	}
+}
+
+// namablePaths answers 404 for an address that names nothing Involve
+// could hold: one with invalid UTF-8 or a control character (NUL, say).
+// Handlers would look such a slug or handle up, and PostgreSQL refuses
+// the query with an error instead of finding nothing.
+func (s *Server) namablePaths(next http.Handler) http.Handler {
+	missing := s.adapt(func(http.ResponseWriter, *http.Request) error { return notFound() })
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p := r.URL.Path; !utf8.ValidString(p) || strings.ContainsFunc(p, unicode.IsControl) {
+			missing.ServeHTTP(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // statusWriter remembers the status written, for logs and metrics.

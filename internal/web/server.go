@@ -117,6 +117,7 @@ func (s *Server) build() http.Handler {
 		cop.Handler,
 		limits(s.Config),
 		s.identify,
+		s.namablePaths,
 	)
 }
 
