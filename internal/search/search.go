@@ -125,20 +125,35 @@ func (ix *Index) Search(ctx context.Context, query, lang string, v Viewer, limit
 	if v.SignedIn {
 		vis = append(vis, Members)
 	}
+	// Ranking reads only ids and scores; the marked title and snippet,
+	// which cost far more (the text is tokenised again), are made only for
+	// the hits shown.
 	var hits []rankedHit
 	var err error
 	if ix.db.Dialect() == db.Postgres {
-		hits, err = ix.searchPostgres(ctx, words, vis)
+		hits, err = ix.rankPostgres(ctx, words, vis)
 	} else {
-		hits, err = ix.searchSQLite(ctx, words, vis)
+		hits, err = ix.rankSQLite(ctx, words, vis)
 	}
 	if err != nil {
 		return nil, 0, fmt.Errorf("search: %w", err)
 	}
-	out := pickLanguage(hits, lang)
-	total := len(out)
-	if len(out) > limit {
-		out = out[:limit]
+	kept := pickLanguage(hits, lang)
+	total := len(kept)
+	if len(kept) > limit {
+		kept = kept[:limit]
+	}
+	if ix.db.Dialect() == db.Postgres {
+		err = ix.markPostgres(ctx, words, kept)
+	} else {
+		err = ix.markSQLite(ctx, words, kept)
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("search: %w", err)
+	}
+	out := make([]Hit, len(kept))
+	for i, h := range kept {
+		out[i] = h.Hit
 	}
 	return out, total, nil
 }
@@ -158,12 +173,14 @@ func terms(q string) []string {
 
 type rankedHit struct {
 	Hit
-	rank float64
+	id    int64 // the document's row
+	title string
+	rank  float64
 }
 
 // pickLanguage keeps, for each thing, the reader's language if it matched,
 // else English, else any; it keeps the order (best first) of the kept hits.
-func pickLanguage(hits []rankedHit, lang string) []Hit {
+func pickLanguage(hits []rankedHit, lang string) []rankedHit {
 	best := map[string]int{} // kind/ref -> index in hits
 	score := func(h rankedHit) int {
 		switch h.Lang {
@@ -180,59 +197,97 @@ func pickLanguage(hits []rankedHit, lang string) []Hit {
 			best[k] = i
 		}
 	}
-	var out []Hit
+	var out []rankedHit
 	seen := map[string]bool{}
 	for i, h := range hits {
 		k := h.Kind + "\x00" + h.Ref
 		if best[k] == i && !seen[k] {
 			seen[k] = true
-			out = append(out, h.Hit)
+			out = append(out, h)
 		}
 	}
 	return out
 }
 
-func (ix *Index) searchSQLite(ctx context.Context, words []string, vis []any) ([]rankedHit, error) {
-	// Each word quoted (so FTS5 operators typed by the reader are only
-	// words) and matched as a prefix; all words must match.
+// ftsQuery is the FTS5 query for words: each quoted (so FTS5 operators
+// typed by the reader are only words) and matched as a prefix; all words
+// must match.
+func ftsQuery(words []string) string {
 	quoted := make([]string, len(words))
 	for i, w := range words {
 		quoted[i] = `"` + w + `"*`
 	}
-	q := `SELECT d.kind, d.ref, d.lang, d.url,
-			highlight(search_fts, 0, char(2), char(3)),
-			snippet(search_fts, 1, char(2), char(3), '…', 24),
-			bm25(search_fts, 8.0, 1.0)
+	return strings.Join(quoted, " ")
+}
+
+func (ix *Index) rankSQLite(ctx context.Context, words []string, vis []any) ([]rankedHit, error) {
+	q := `SELECT d.id, d.kind, d.ref, d.lang, d.url, d.title, bm25(search_fts, 8.0, 1.0)
 		FROM search_fts JOIN search_documents d ON d.id = search_fts.rowid
 		WHERE search_fts MATCH ? AND d.visibility IN (` + placeholders(len(vis)) + `)
 		ORDER BY bm25(search_fts, 8.0, 1.0) LIMIT 500`
-	args := append([]any{strings.Join(quoted, " ")}, vis...)
-	return ix.scanHits(ctx, q, args...)
+	return ix.scanRanked(ctx, q, append([]any{ftsQuery(words)}, vis...)...)
 }
 
-func (ix *Index) searchPostgres(ctx context.Context, words []string, vis []any) ([]rankedHit, error) {
+// markSQLite fills in the marked titles and snippets of hits. It reads
+// the matches in rank order and stops once it has every hit: asking FTS5
+// for a list of rowids instead would run the whole query (building the
+// prefix word lists, the costly part) once per rowid.
+func (ix *Index) markSQLite(ctx context.Context, words []string, hits []rankedHit) error {
+	if len(hits) == 0 {
+		return nil
+	}
+	at := make(map[int64]int, len(hits))
+	for i := range hits {
+		at[hits[i].id] = i
+		hits[i].Title = marked(hits[i].title)
+	}
+	rows, err := ix.db.Query(ctx, `SELECT rowid, highlight(search_fts, 0, char(2), char(3)),
+			snippet(search_fts, 1, char(2), char(3), '…', 24)
+		FROM search_fts WHERE search_fts MATCH ? AND rank MATCH 'bm25(8.0, 1.0)' ORDER BY rank`, ftsQuery(words))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for found := 0; found < len(hits) && rows.Next(); {
+		var id int64
+		var title, snippet string
+		if err := rows.Scan(&id, &title, &snippet); err != nil {
+			return err
+		}
+		if i, ok := at[id]; ok {
+			hits[i].Title, hits[i].Snippet = marked(title), marked(snippet)
+			found++
+		}
+	}
+	return rows.Err()
+}
+
+// tsQuery is the PostgreSQL query for words: prefix matching (:*) finds
+// words as they are typed; all words must match.
+func tsQuery(words []string) string {
+	tq := make([]string, len(words))
+	for i, w := range words {
+		tq[i] = quoteLexeme(w) + ":*"
+	}
+	return strings.Join(tq, " & ")
+}
+
+func (ix *Index) rankPostgres(ctx context.Context, words []string, vis []any) ([]rankedHit, error) {
 	// Each language's documents are matched with the query stemmed the
-	// same way; prefix matching (:*) finds words as they are typed.
+	// same way.
 	var parts []string
 	var args []any
+	tsq := tsQuery(words)
 	for _, lang := range []string{"en", "nl", "ru", ""} {
 		cfg := pgConfig(lang)
-		tq := make([]string, len(words))
-		for i, w := range words {
-			tq[i] = quoteLexeme(w) + ":*"
-		}
 		cond := `d.lang = ?`
 		if lang == "" {
 			cond = `d.lang NOT IN ('en', 'nl', 'ru')`
 		}
-		parts = append(parts, `SELECT d.kind, d.ref, d.lang, d.url,
-				ts_headline(?::regconfig, d.title, to_tsquery(?::regconfig, ?), 'StartSel=`+markStart+`, StopSel=`+markEnd+`, HighlightAll=true'),
-				ts_headline(?::regconfig, d.body, to_tsquery(?::regconfig, ?), 'StartSel=`+markStart+`, StopSel=`+markEnd+`, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "'),
-				ts_rank_cd(d.tsv, to_tsquery(?::regconfig, ?)) AS rank
+		parts = append(parts, `SELECT d.id, d.kind, d.ref, d.lang, d.url, d.title, ts_rank_cd(d.tsv, to_tsquery(?::regconfig, ?)) AS rank
 			FROM search_documents d
 			WHERE `+cond+` AND d.tsv @@ to_tsquery(?::regconfig, ?) AND d.visibility IN (`+placeholders(len(vis))+`)`)
-		tsq := strings.Join(tq, " & ")
-		args = append(args, cfg, cfg, tsq, cfg, cfg, tsq, cfg, tsq)
+		args = append(args, cfg, tsq)
 		if lang != "" {
 			args = append(args, lang)
 		}
@@ -240,7 +295,26 @@ func (ix *Index) searchPostgres(ctx context.Context, words []string, vis []any) 
 		args = append(args, vis...)
 	}
 	q := `SELECT * FROM (` + strings.Join(parts, " UNION ALL ") + `) hits ORDER BY rank DESC LIMIT 500`
-	return ix.scanHits(ctx, q, args...)
+	return ix.scanRanked(ctx, q, args...)
+}
+
+// markPostgres fills in the marked titles and snippets of hits, each in
+// its own language's configuration.
+func (ix *Index) markPostgres(ctx context.Context, words []string, hits []rankedHit) error {
+	if len(hits) == 0 {
+		return nil
+	}
+	tsq := tsQuery(words)
+	args := []any{tsq, tsq}
+	for _, h := range hits {
+		args = append(args, h.id)
+	}
+	return ix.scanMarks(ctx, hits, `SELECT d.id,
+			ts_headline(c.cfg, d.title, to_tsquery(c.cfg, ?), 'StartSel=`+markStart+`, StopSel=`+markEnd+`, HighlightAll=true'),
+			ts_headline(c.cfg, d.body, to_tsquery(c.cfg, ?), 'StartSel=`+markStart+`, StopSel=`+markEnd+`, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "')
+		FROM search_documents d CROSS JOIN LATERAL (SELECT (CASE d.lang WHEN 'en' THEN 'english' WHEN 'nl' THEN 'dutch'
+			WHEN 'ru' THEN 'russian' ELSE 'simple' END)::regconfig AS cfg) c
+		WHERE d.id IN (`+placeholders(len(hits))+`)`, args...)
 }
 
 // quoteLexeme quotes a word for to_tsquery so that nothing in it is read
@@ -253,7 +327,7 @@ func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
-func (ix *Index) scanHits(ctx context.Context, q string, args ...any) ([]rankedHit, error) {
+func (ix *Index) scanRanked(ctx context.Context, q string, args ...any) ([]rankedHit, error) {
 	rows, err := ix.db.Query(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -262,14 +336,38 @@ func (ix *Index) scanHits(ctx context.Context, q string, args ...any) ([]rankedH
 	var out []rankedHit
 	for rows.Next() {
 		var h rankedHit
-		var title, snippet string
-		if err := rows.Scan(&h.Kind, &h.Ref, &h.Lang, &h.URL, &title, &snippet, &h.rank); err != nil {
+		if err := rows.Scan(&h.id, &h.Kind, &h.Ref, &h.Lang, &h.URL, &h.title, &h.rank); err != nil {
 			return nil, err
 		}
-		h.Title, h.Snippet = marked(title), marked(snippet)
 		out = append(out, h)
 	}
 	return out, rows.Err()
+}
+
+// scanMarks reads (id, marked title, marked snippet) rows into hits; a
+// hit the query did not return keeps its plain title.
+func (ix *Index) scanMarks(ctx context.Context, hits []rankedHit, q string, args ...any) error {
+	at := make(map[int64]int, len(hits))
+	for i := range hits {
+		at[hits[i].id] = i
+		hits[i].Title = marked(hits[i].title)
+	}
+	rows, err := ix.db.Query(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var title, snippet string
+		if err := rows.Scan(&id, &title, &snippet); err != nil {
+			return err
+		}
+		if i, ok := at[id]; ok {
+			hits[i].Title, hits[i].Snippet = marked(title), marked(snippet)
+		}
+	}
+	return rows.Err()
 }
 
 // marked escapes text and turns the match marks into <mark> elements.
