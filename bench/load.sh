@@ -59,13 +59,25 @@ done
 [ -n "$addr" ] || { echo "the server did not start" >&2; exit 1; }
 echo "Server $addr on $(sed -n 's/.*(database: \(.*\))/\1/p' "$work/server.out"), pid $pid"
 
+# How busy the machine is, before and after: other work on it shows in
+# the latencies.
+busy() {
+	echo "Machine load (uptime):$(uptime | sed 's/.*load average/ load average/')"
+	if [ -r /proc/pressure/cpu ]; then
+		echo "CPU pressure: $(sed -n 's/^some avg10=\([^ ]*\) avg60=\([^ ]*\).*/\2% of the last minute some task waited for a CPU/p' /proc/pressure/cpu)"
+	fi
+}
+echo "Before the load:"
+busy
+
 status=0
 "$work/load" -target "$addr" "$@" || status=$?
 
 echo
 echo "Server resident memory after the load: $(awk '/^VmRSS/ {printf "%.1f MB", $2/1024}' /proc/$pid/status)" \
 	"(peak $(awk '/^VmHWM/ {printf "%.1f MB", $2/1024}' /proc/$pid/status))"
-echo "Machine load (uptime):$(uptime | sed 's/.*load average/ load average/')"
+echo "After the load:"
+busy
 errors=$(grep -c 'level=ERROR' "$work/server.log" || true)
 echo "Server log: $errors error lines"
 if [ "$errors" != 0 ]; then
