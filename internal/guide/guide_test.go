@@ -27,6 +27,34 @@ func seeded(t *testing.T, d *db.DB) (*guide.Store, *search.Index) {
 	return g, ix
 }
 
+// TestSeedOnNodesStartingTogether seeds from several nodes at once, as
+// when they all start on an empty database: each page is added once and
+// no node fails on the others' pages.
+func TestSeedOnNodesStartingTogether(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		const nodes = 3
+		added := make(chan int, nodes)
+		errs := make(chan error, nodes)
+		for range nodes {
+			go func() {
+				n, err := guide.NewStore(d, search.New(d)).Seed(context.Background())
+				added <- n
+				errs <- err
+			}()
+		}
+		total := 0
+		for range nodes {
+			total += <-added
+			if err := <-errs; err != nil {
+				t.Errorf("seed: %v", err)
+			}
+		}
+		if total != len(guide.Slugs()) {
+			t.Errorf("%d pages added in all, want %d", total, len(guide.Slugs()))
+		}
+	})
+}
+
 func TestSeedIsIdempotent(t *testing.T) {
 	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()

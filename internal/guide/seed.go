@@ -105,7 +105,21 @@ func Slugs() []string {
 // shipped text in each language as the first revision. Pages already there
 // are left alone: editors' work is never overwritten. It returns how many
 // pages it added.
+//
+// Several nodes starting at once on an empty PostgreSQL database each try
+// to add the pages; all but the first then fail on a page the first has
+// added, and try again, finding it there.
 func (s *Store) Seed(ctx context.Context) (int, error) {
+	for attempt := 1; ; attempt++ {
+		added, err := s.seed(ctx)
+		if errors.Is(err, db.ErrConflict) && attempt < 5 {
+			continue
+		}
+		return added, err
+	}
+}
+
+func (s *Store) seed(ctx context.Context) (int, error) {
 	added := 0
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
 		for _, slug := range Slugs() {
