@@ -13,6 +13,7 @@ import (
 	"involve/internal/groups"
 	"involve/internal/guide"
 	"involve/internal/jobs"
+	"involve/internal/meetings"
 	"involve/internal/memberdata"
 	"involve/internal/moderation"
 	"involve/internal/notify"
@@ -34,6 +35,7 @@ type App struct {
 	Jobs          *jobs.Runner // this node's job runner; `involve serve` registers the handlers and runs it
 	Discussions   *discussions.Store
 	Support       *support.Store
+	Meetings      *meetings.Store
 	Moderation    *moderation.Store
 	MemberData    *memberdata.Registry
 }
@@ -75,6 +77,10 @@ func New(ctx context.Context, d *db.DB) (*App, error) {
 	a.Groups.OnReindex(func(ctx context.Context, q db.Querier, groupID int64) error {
 		return support.IndexGroup(ctx, q, a.Search, groupID) // so do its support requests
 	})
+	a.Meetings = meetings.NewStore(d, a.Groups, a.Organisations, a.Search, a.Notify)
+	a.Groups.OnReindex(func(ctx context.Context, q db.Querier, groupID int64) error {
+		return meetings.IndexGroup(ctx, q, a.Search, groupID) // and its meetings
+	})
 	if _, err := a.Guide.Seed(ctx); err != nil {
 		return nil, err
 	}
@@ -90,6 +96,7 @@ func New(ctx context.Context, d *db.DB) (*App, error) {
 	a.MemberData.Register(discussions.DataPart{Store: a.Discussions})
 	a.MemberData.Register(moderation.DataPart{Store: a.Moderation})
 	a.MemberData.Register(support.DataPart{Store: a.Support})
+	a.MemberData.Register(meetings.DataPart{Store: a.Meetings})
 	return a, nil
 }
 
