@@ -632,13 +632,13 @@ func (s *Store) Invite(ctx context.Context, meetingID, by int64, handle string) 
 		return err
 	}
 	return s.db.Tx(ctx, func(tx *db.Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO meeting_invitations (meeting_id, member_id, invited_by, created_at) VALUES (?, ?, ?, ?)`,
-			meetingID, memberID, by, s.now())
-		if errors.Is(err, db.ErrConflict) {
-			return nil
-		}
+		res, err := tx.Exec(ctx, `INSERT INTO meeting_invitations (meeting_id, member_id, invited_by, created_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (meeting_id, member_id) DO NOTHING`, meetingID, memberID, by, s.now())
 		if err != nil {
 			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil // invited before
 		}
 		return s.notify.Add(ctx, tx, []int64{memberID}, "meeting.invited", map[string]string{"meeting": m.Title}, m.Path())
 	})
