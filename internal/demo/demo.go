@@ -178,6 +178,9 @@ func Fill(ctx context.Context, s *app.App) ([]Account, error) {
 	if err := fillSupport(ctx, s, ids, slugs); err != nil {
 		return nil, err
 	}
+	if _, err := fillMeetings(ctx, s, ids); err != nil {
+		return nil, err
+	}
 	// A public group anyone can join, so its moderators have a report.
 	if err := fillModeration(ctx, s, ids, "online-peer-support-circle"); err != nil {
 		return nil, err
