@@ -81,12 +81,12 @@ func fillMeetings(ctx context.Context, a *app.App, ids map[string]int64) (*demoM
 			"New people are welcome: you do not have to say anything at your first meeting.",
 		Date: firstTue.Format(meetings.DateLayout), StartTime: "18:00", EndTime: "20:00", Mode: meetings.InPerson,
 		Venue: "Harbour, group room (first floor)", Address: "Havenstraat 12, Amsterdam-Noord",
-		Directions: "Ferry to Buiksloterweg, then five minutes on foot. The entrance is on the left side of the building, away from the queue.",
-		Access:     []string{meetings.StepFree, meetings.AccessibleToilet, meetings.QuietRoom, meetings.Seating},
-		AccessNotes: "There is a lift to the first floor. Tell us if you need anything else and we arrange it.",
-		Travel:      "Public transport paid back in cash on the day, up to €15. Keep your ticket or tell us the route.",
-		Food:        "A warm meal before the meeting, from 17:30; vegetarian and halal.",
-		Childcare:   "A childminder in the room next door, for children up to 12.",
+		Directions:       "Ferry to Buiksloterweg, then five minutes on foot. The entrance is on the left side of the building, away from the queue.",
+		Access:           []string{meetings.StepFree, meetings.AccessibleToilet, meetings.QuietRoom, meetings.Seating},
+		AccessNotes:      "There is a lift to the first floor. Tell us if you need anything else and we arrange it.",
+		Travel:           "Public transport paid back in cash on the day, up to €15. Keep your ticket or tell us the route.",
+		Food:             "A warm meal before the meeting, from 17:30; vegetarian and halal.",
+		Childcare:        "A childminder in the room next door, for children up to 12.",
 		HonorariumAmount: "25", HonorariumCurrency: "EUR", HonorariumText: "For every member for every meeting, in cash at the end. No bank account needed.",
 		Language: "nl", Region: "Amsterdam", Registration: meetings.RegisterOpen, Capacity: "12", ShowCount: true}
 	sr, _, err := s.CreateSeries(ctx, ids["lena-harbour"], harbour, board, meetings.RuleInput{Freq: meetings.MonthlyWeekday, Count: "9"})
