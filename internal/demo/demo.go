@@ -172,13 +172,13 @@ func Fill(ctx context.Context, s *app.App) ([]Account, error) {
 	if err != nil {
 		return nil, err
 	}
+	if _, err := fillMeetings(ctx, s, ids); err != nil {
+		return nil, err
+	}
 	if err := fillDiscussions(ctx, s, ids, slugs); err != nil {
 		return nil, err
 	}
 	if err := fillSupport(ctx, s, ids, slugs); err != nil {
-		return nil, err
-	}
-	if _, err := fillMeetings(ctx, s, ids); err != nil {
 		return nil, err
 	}
 	// A public group anyone can join, so its moderators have a report.
