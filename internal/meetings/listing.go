@@ -129,8 +129,13 @@ func indexMeeting(ctx context.Context, q db.Querier, ix *search.Index, id int64)
 		return err
 	}
 	ref := itoa(id)
+	// Documents are kept per language: take out the old one first, in
+	// case the meeting's language changed.
+	if err := ix.Remove(ctx, q, "meeting", ref); err != nil {
+		return err
+	}
 	if status != Scheduled || (groupID != nil && (groupVis != groups.Public || hidden != nil)) {
-		return ix.Remove(ctx, q, "meeting", ref)
+		return nil
 	}
 	if !langs.Valid(lang) {
 		lang = "und"

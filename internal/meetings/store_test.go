@@ -513,6 +513,14 @@ func TestVisibilityListingAndSearch(t *testing.T) {
 		if find("harm reduction") != 1 || find("closed circle") != 0 || find("meet.example") != 0 {
 			t.Errorf("search: public %d, closed %d, link %d", find("harm reduction"), find("closed circle"), find("meet.example"))
 		}
+		// A change of language leaves one document, in the new language.
+		if err := s.Update(ctx, pub.ID, fx.ids["modder"], input("Harm reduction evening", func(in *meetings.Input) { in.Language = "en" })); err != nil {
+			t.Fatal(err)
+		}
+		var docs int
+		if err := d.QueryRow(ctx, `SELECT COUNT(*) FROM search_documents WHERE kind = 'meeting' AND ref = ?`, fmt.Sprint(pub.ID)).Scan(&docs); err != nil || docs != 1 {
+			t.Errorf("%d search documents after a language change (%v)", docs, err)
+		}
 		// The group turns members-only: its meeting leaves search.
 		in := groups.Input{Name: "Noord Peers", Kind: groups.SelfOrganisation, Visibility: groups.MembersOnly, Joining: groups.Open, Region: "Amsterdam"}
 		if err := fx.a.Groups.Update(ctx, fx.public.ID, in); err != nil {
@@ -657,6 +665,5 @@ func TestEraseFreesUpcomingSeats(t *testing.T) {
 		if err := d.QueryRow(ctx, `SELECT COUNT(*) FROM meeting_feed_tokens`).Scan(&n); err != nil || n != 0 {
 			t.Errorf("feed tokens left: %d %v", n, err)
 		}
-		_ = fmt.Sprint()
 	})
 }
