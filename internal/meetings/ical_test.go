@@ -316,3 +316,27 @@ func FuzzWriteCalendar(f *testing.F) {
 		}
 	})
 }
+
+func TestOvernightSeries(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		fx := newFixture(t, d)
+		s := fx.a.Meetings
+		in := input("Night outreach", func(in *meetings.Input) { in.StartTime, in.EndDate, in.EndTime = "22:00", "2030-03-15", "01:00" })
+		sr, _, err := s.CreateSeries(ctx, fx.ids["modder"], meetings.Organiser{GroupID: fx.public.ID}, in, meetings.RuleInput{Freq: meetings.Weekly, Count: "3"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.UpdateSeries(ctx, sr.ID, fx.ids["modder"], input("Night outreach", func(in *meetings.Input) {
+			in.StartTime, in.EndTime = "21:00", "00:30"
+		})); err != nil {
+			t.Fatal(err)
+		}
+		occ, _ := s.Occurrences(ctx, sr.ID)
+		for _, m := range occ {
+			if got := m.End.Sub(m.Start); got != 210*time.Minute || m.LocalStart().Format("15:04") != "21:00" {
+				t.Errorf("%s: starts %s, lasts %v", m.SlotDate, m.LocalStart().Format("15:04"), got)
+			}
+		}
+	})
+}

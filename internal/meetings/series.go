@@ -316,14 +316,20 @@ func (s *Store) CreateSeries(ctx context.Context, by int64, o Organiser, in Inpu
 // changed on its own (detached) or cancelled: what in says, and the wall
 // time and length; each keeps its date. The rule itself stays: to change
 // the dates, cancel the rest of the series and arrange a new one. in.Date
-// is ignored. Who: the organisers. Errors: FieldErrors, ErrNotOrganiser,
+// and in.EndDate are ignored: an end time at or before the start time
+// means the next day. Who: the organisers. Errors: FieldErrors, ErrNotOrganiser,
 // ErrNotFound.
 func (s *Store) UpdateSeries(ctx context.Context, seriesID, by int64, in Input) error {
 	sr, err := s.Series(ctx, seriesID)
 	if err != nil {
 		return err
 	}
+	// Check the times on the series' first date; a meeting that ends
+	// at or before its start time goes on past midnight.
 	in.Date, in.EndDate = sr.First.Format(DateLayout), ""
+	if strings.TrimSpace(in.EndTime) <= strings.TrimSpace(in.StartTime) {
+		in.EndDate = sr.First.AddDate(0, 0, 1).Format(DateLayout)
+	}
 	if errs := in.Check(); errs != nil {
 		return errs
 	}
