@@ -80,7 +80,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := web.New(web.Deps{
-		Config: cfg, DB: a.DB, Accounts: a.Accounts, Organisations: a.Organisations, Audit: a.Audit, Guide: a.Guide, Search: a.Search, Groups: a.Groups, Notify: a.Notify, Discussions: a.Discussions, Support: a.Support,
+		Config: cfg, DB: a.DB, Accounts: a.Accounts, Organisations: a.Organisations, Audit: a.Audit, Guide: a.Guide, Search: a.Search, Groups: a.Groups, Notify: a.Notify, Discussions: a.Discussions, Support: a.Support, Meetings: a.Meetings,
 		Moderation: a.Moderation, MemberData: a.MemberData, I18n: bundle, Log: log, Metrics: reg, Gatherer: reg,
 	})
 	if err != nil {

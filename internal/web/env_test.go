@@ -48,7 +48,7 @@ func newEnv(t testing.TB, d *db.DB) *testEnv {
 	}
 	reg := prometheus.NewRegistry()
 	srv, err := New(Deps{Config: cfg, DB: d, Accounts: a.Accounts, Organisations: a.Organisations, Audit: a.Audit,
-		Guide: a.Guide, Search: a.Search, Groups: a.Groups, Notify: a.Notify, Discussions: a.Discussions, Support: a.Support, Moderation: a.Moderation, MemberData: a.MemberData,
+		Guide: a.Guide, Search: a.Search, Groups: a.Groups, Notify: a.Notify, Discussions: a.Discussions, Support: a.Support, Meetings: a.Meetings, Moderation: a.Moderation, MemberData: a.MemberData,
 		I18n: bundle, Log: testLogger(), Metrics: reg, Gatherer: reg})
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"involve/internal/db"
 	"involve/internal/groups"
 	"involve/internal/guide"
+	"involve/internal/meetings"
 	"involve/internal/organisations"
 )
 
@@ -416,6 +417,7 @@ type groupPage struct {
 	Threads      []DiscussionSummary
 	Support      bool // the outside support capability is there to link to
 	Moderation   bool // the group moderation page is there to link to
+	Meetings     *meetingsBox
 }
 
 func (s *Server) groupPage(w http.ResponseWriter, r *http.Request) error {
@@ -476,6 +478,10 @@ func (s *Server) showGroup(w http.ResponseWriter, r *http.Request, a groups.Acce
 			return err
 		}
 		if p.Stages, err = s.stageProgress(r, g); err != nil {
+			return err
+		}
+		public := g.Visibility == groups.Public && g.HiddenAt == nil
+		if p.Meetings, err = s.meetingsBoxFor(r, meetings.Organiser{GroupID: g.ID}, g.Slug, public); err != nil {
 			return err
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"involve/internal/accounts"
 	"involve/internal/db"
 	"involve/internal/groups"
+	"involve/internal/meetings"
 	"involve/internal/organisations"
 )
 
@@ -115,6 +116,7 @@ type organisationPage struct {
 	Support   *orgSupport // offers made, for its staff (support.go)
 	OrgLangs  []facetValue
 	Groups    []*groups.Group // the listed groups it supports
+	Meetings  *meetingsBox
 }
 
 func (s *Server) organisationPage(w http.ResponseWriter, r *http.Request) error {
@@ -150,6 +152,11 @@ func (s *Server) showOrganisation(w http.ResponseWriter, r *http.Request, a orgA
 		return err
 	}
 	p.Support = sup
+	if a.org.IsVerified() || a.staffRole != "" {
+		if p.Meetings, err = s.meetingsBoxFor(r, meetings.Organiser{OrganisationID: a.org.ID}, a.org.Slug, a.org.IsVerified()); err != nil {
+			return err
+		}
+	}
 	p.Title = a.org.Name
 	p.Nav = "organisations"
 	return s.render(w, r, status, "organisation", p)

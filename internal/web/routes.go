@@ -48,6 +48,7 @@ func (s *Server) routeTable() []route {
 		s.discussionRoutes(),
 		s.moderationRoutes(),
 		s.supportRoutes(),
+		s.meetingAllRoutes(),
 	} {
 		rs = append(rs, part...)
 	}

@@ -20,6 +20,7 @@ import (
 	"involve/internal/groups"
 	"involve/internal/guide"
 	"involve/internal/i18n"
+	"involve/internal/meetings"
 	"involve/internal/memberdata"
 	"involve/internal/moderation"
 	"involve/internal/notify"
@@ -40,6 +41,7 @@ type Deps struct {
 	Notify        *notify.Center
 	Discussions   *discussions.Store
 	Support       *support.Store
+	Meetings      *meetings.Store
 	Audit         *audit.Log
 	Moderation    *moderation.Store
 	MemberData    *memberdata.Registry

@@ -1,0 +1,391 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"involve/internal/db"
+	"involve/internal/groups"
+	"involve/internal/organisations"
+	"involve/internal/testutil"
+)
+
+var meetingLocation = regexp.MustCompile(`^/meetings/([0-9]+)$`)
+
+// meetingForm is a filled-in meeting form a week ahead; change overrides
+// fields ("" deletes one).
+func meetingForm(change map[string]string) url.Values {
+	day := time.Now().AddDate(0, 0, 7).Format("2006-01-02")
+	v := url.Values{"title": {"Monthly peer meeting"}, "description": {"We talk about **access** to services."},
+		"time_zone": {"Europe/Amsterdam"}, "date": {day}, "start_time": {"18:00"}, "end_time": {"20:00"},
+		"mode": {"in_person"}, "venue": {"Harbour House"}, "address": {"Kade 1, Utrecht"}, "access": {"step_free", "quiet_room"},
+		"travel": {"Public transport paid back in cash, up to 20 euro"}, "childcare": {"A childminder next door"},
+		"registration": {"open"}, "capacity": {"1"}, "show_count": {"1"}, "language": {"nl"}, "region": {"Utrecht"}}
+	for k, val := range change {
+		if val == "" {
+			v.Del(k)
+		} else {
+			v.Set(k, val)
+		}
+	}
+	return v
+}
+
+// arrange posts a meeting form as c for the place in query and returns
+// the new meeting's path.
+func arrange(t *testing.T, c *client, query string, form url.Values) string {
+	t.Helper()
+	r := c.post("/meetings/new?"+query, form)
+	if r.Status != http.StatusSeeOther || !meetingLocation.MatchString(r.Location) {
+		t.Fatalf("arranging a meeting: status %d to %q\n%s", r.Status, r.Location, fieldErrors(r.Body))
+	}
+	return r.Location
+}
+
+// backdate moves a meeting to yesterday, so it is over.
+func (e *testEnv) backdate(path string) {
+	e.t.Helper()
+	id := strings.TrimPrefix(path, "/meetings/")
+	start := time.Now().Add(-26 * time.Hour).UTC()
+	if _, err := e.DB.Exec(context.Background(), `UPDATE meetings SET starts_at = ?, ends_at = ? WHERE id = ?`,
+		start, start.Add(2*time.Hour), id); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// TestMeetingFormValidation checks that every mistake is named beside its
+// field, with what was typed kept.
+func TestMeetingFormValidation(t *testing.T) {
+	e := sqliteEnv(t)
+	for _, h := range []string{"founder", "boss", "staffer"} {
+		e.createMember(h)
+	}
+	g := e.supGroup("founder", "Noord Peers", groups.Public)
+	o := e.createOrganisation("boss", "Harbour Service", organisations.Service, true)
+	e.addStaff(o, "staffer", organisations.Staff)
+	c := e.sessionClient("founder")
+
+	r := c.get("/meetings/new?group=" + g.Slug)
+	if r.Status != http.StatusOK || fieldValue(r.Body, "time_zone") != "Europe/London" {
+		t.Fatalf("the new meeting form: status %d, zone %q", r.Status, fieldValue(r.Body, "time_zone"))
+	}
+	for _, tc := range []struct {
+		name   string
+		change map[string]string
+		field  string
+		key    string
+	}{
+		{"no title", map[string]string{"title": ""}, "title", "meetings.title.required"},
+		{"a date that is not one", map[string]string{"date": "2026-02-30"}, "date", "meetings.date.invalid"},
+		{"a time that is not one", map[string]string{"start_time": "25:00"}, "start_time", "meetings.time.invalid"},
+		{"end before start", map[string]string{"end_time": "17:00"}, "end_time", "meetings.end.before_start"},
+		{"unknown zone", map[string]string{"time_zone": "Mars/Olympus"}, "time_zone", "meetings.time_zone.invalid"},
+		{"capacity not a number", map[string]string{"capacity": "twelve"}, "capacity", "meetings.capacity.invalid"},
+		{"a javascript link", map[string]string{"mode": "online", "online_link": "javascript:alert(1)"}, "online_link", "meetings.link.invalid"},
+		{"an ftp link", map[string]string{"mode": "both", "online_link": "ftp://files.example.org/x"}, "online_link", "meetings.link.invalid"},
+		{"online without a link", map[string]string{"mode": "online"}, "online_link", "meetings.online_link.required"},
+		{"no mode", map[string]string{"mode": ""}, "mode", "meetings.mode.required"},
+		{"a bad amount", map[string]string{"honorarium_amount": "25.5.0", "honorarium_currency": "EUR"}, "honorarium_amount", "meetings.amount.invalid"},
+		{"a series without an end", map[string]string{"freq": "weekly"}, "until", "meetings.until.required"},
+		{"a series ending before it starts", map[string]string{"freq": "weekly", "until": "2020-01-01"}, "until", "meetings.until.before"},
+	} {
+		form := meetingForm(tc.change)
+		r := c.post("/meetings/new?group="+g.Slug, form)
+		if r.Status != http.StatusUnprocessableEntity {
+			t.Errorf("%s: status %d, want 422", tc.name, r.Status)
+			continue
+		}
+		if got := fieldError(r.Body, tc.field); got != e.T(tc.key) {
+			t.Errorf("%s: next to %s %q, want %q (errors on %v)", tc.name, tc.field, got, e.T(tc.key), fieldErrors(r.Body))
+		}
+		if !strings.Contains(r.Body, `href="#f-`+tc.field+`"`) {
+			t.Errorf("%s: the summary does not link to %s", tc.name, tc.field)
+		}
+		for _, kept := range []string{"venue", "travel", "childcare", "region"} {
+			if got := fieldValue(r.Body, kept); got != form.Get(kept) {
+				t.Errorf("%s: %s not kept: %q", tc.name, kept, got)
+			}
+		}
+	}
+	// A zone not in the list, but real, is kept and accepted.
+	path := arrange(t, c, "group="+g.Slug, meetingForm(map[string]string{"time_zone": "America/Argentina/Salta"}))
+	if r := c.get(path); !strings.Contains(unescaped(r.Body), "America / Argentina / Salta") {
+		t.Errorf("the meeting page does not name its zone")
+	}
+	// Staff of the organisation arrange for it; a group member may not.
+	arrange(t, e.sessionClient("staffer"), "organisation="+o.Slug, meetingForm(nil))
+	if r := e.sessionClient("staffer").post("/meetings/new?group="+g.Slug, meetingForm(nil)); r.Status != http.StatusForbidden {
+		t.Errorf("staff arranging for a group they do not run: status %d", r.Status)
+	}
+	if n := e.rowsOf(`SELECT COUNT(*), 0, 0, 0, 0, 0, 0, 0 FROM meetings`); n[0] != "2 0 0 0 0 0 0 0" {
+		t.Errorf("meetings stored: %v, want 2", n)
+	}
+}
+
+// TestMeetingFlow walks a meeting's life on both databases: a service
+// arranges it with one place; a member registers; a peer without an
+// account registers under an alias and waits; the member cancels and the
+// peer gets the place; after the meeting the organiser records minutes,
+// attendance and a payment that the member sees and the organisation
+// exports.
+func TestMeetingFlow(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		for _, h := range []string{"boss", "lena", "amir", "other"} {
+			e.createMember(h)
+		}
+		o := e.createOrganisation("boss", "Harbour Service", organisations.Service, true)
+		e.addStaff(o, "lena", organisations.Staff)
+		lena, amir, anon := e.sessionClient("lena"), e.sessionClient("amir"), e.client()
+
+		path := arrange(t, lena, "organisation="+o.Slug, meetingForm(nil))
+		page := unescaped(anon.get(path).Body)
+		for _, want := range []string{"Monthly peer meeting", "Harbour House", "Public transport paid back in cash, up to 20 euro",
+			"A childminder next door", e.T("meetings.access.step_free"), e.T("meetings.zone_named", "Europe / Amsterdam")} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the meeting page lacks %q", want)
+			}
+		}
+		if r := anon.get("/meetings"); !strings.Contains(r.Body, `href="`+path+`"`) {
+			t.Errorf("/meetings does not list the meeting")
+		}
+		if r := anon.get("/organisations/" + o.Slug); !strings.Contains(r.Body, `href="`+path+`"`) {
+			t.Errorf("the organisation's page does not list its meeting")
+		}
+
+		// A member registers in one step, with a note.
+		r := amir.post(path+"/register", url.Values{"note": {"I use a wheelchair"}})
+		if r.Status != http.StatusSeeOther {
+			t.Fatalf("registering: status %d", r.Status)
+		}
+		if body := unescaped(amir.get(path).Body); !strings.Contains(body, e.T("meetings.state.registered")) {
+			t.Errorf("after registering the page does not say so")
+		}
+		// A peer without an account registers under an alias: full, so waiting.
+		r = anon.post(path+"/register", url.Values{"alias": {"River"}, "note": {"Coming by train"}})
+		if r.Status != http.StatusOK {
+			t.Fatalf("registering by alias: status %d", r.Status)
+		}
+		code := regexp.MustCompile(`<code>([A-Z2-7-]+)</code>`).FindStringSubmatch(r.Body)
+		if code == nil {
+			t.Fatalf("no personal code shown:\n%s", r.Body)
+		}
+		manage := path + "/manage/" + code[1]
+		if !strings.Contains(unescaped(r.Body), e.T("meetings.state.waiting_at", 1)) {
+			t.Errorf("the alias is not told they wait as number 1")
+		}
+		if r := anon.get(manage); r.Status != http.StatusOK || strings.Contains(r.Body, code[1]+"</code>") {
+			t.Errorf("the manage page: status %d, or it shows the code again", r.Status)
+		}
+		if r := anon.get(path + "/manage/AAAA-BBBB-CCCC-DDDD-EEEE-FFFF"); r.Status != http.StatusNotFound {
+			t.Errorf("a wrong code: status %d", r.Status)
+		}
+
+		// The organisers see both, with notes; the public does not see notes.
+		r = lena.get(path + "/registrations")
+		if body := unescaped(r.Body); !strings.Contains(body, "I use a wheelchair") || !strings.Contains(body, "River") {
+			t.Errorf("the registrations page lacks a registration")
+		}
+		if body := anon.get(path).Body; strings.Contains(body, "wheelchair") || strings.Contains(body, "amir") {
+			t.Errorf("the public meeting page shows a note or a name")
+		}
+
+		// The member cancels: the alias moves up.
+		if r := amir.post(path+"/unregister", nil); r.Status != http.StatusSeeOther {
+			t.Fatalf("cancelling: status %d", r.Status)
+		}
+		if body := unescaped(anon.get(manage).Body); !strings.Contains(body, e.T("meetings.state.registered")) {
+			t.Errorf("the alias did not get the place")
+		}
+
+		// After the meeting: minutes, attendance and a payment.
+		e.backdate(path)
+		r = lena.post(path+"/minutes", url.Values{"minutes": {"We met."}, "decision": {"Meet monthly", ""},
+			"action": {"Book the room", ""}, "action_who": {"Lena", ""}, "action_due": {"2030-01-01", ""}})
+		if r.Status != http.StatusSeeOther {
+			t.Fatalf("saving minutes: status %d %v", r.Status, fieldErrors(r.Body))
+		}
+		if body := anon.get(path).Body; !strings.Contains(body, "Meet monthly") || !strings.Contains(body, "Book the room") {
+			t.Errorf("the minutes are not on the meeting page")
+		}
+		r = lena.get(path + "/attendance")
+		regID := regexp.MustCompile(`name="attended" value="([0-9]+)"`).FindStringSubmatch(r.Body)
+		if regID == nil {
+			t.Fatalf("no one to mark on the attendance page:\n%s", r.Body)
+		}
+		if r := lena.post(path+"/attendance", url.Values{"attended": {regID[1]}}); r.Status != http.StatusSeeOther {
+			t.Errorf("saving attendance: status %d", r.Status)
+		}
+		r = lena.post(path+"/payments", url.Values{"registration": {regID[1]}, "kind": {"reimbursement"}, "amount": {"12,5"},
+			"currency": {"EUR"}, "method": {"bank"}, "status": {"paid"}})
+		if r.Status != http.StatusUnprocessableEntity || fieldError(r.Body, "method") != e.T("meetings.payment.method_required") {
+			t.Errorf("a payment with a bad method: status %d, %v", r.Status, fieldErrors(r.Body))
+		}
+		if got := fieldValue(r.Body, "amount"); got != "12,5" {
+			t.Errorf("the amount was not kept: %q", got)
+		}
+		r = lena.post(path+"/payments", url.Values{"registration": {regID[1]}, "kind": {"reimbursement"}, "amount": {"12,5"},
+			"currency": {"EUR"}, "method": {"cash"}, "status": {"paid"}, "purpose": {"Train ticket"}})
+		if r.Status != http.StatusSeeOther {
+			t.Fatalf("recording a payment: status %d %v", r.Status, fieldErrors(r.Body))
+		}
+		r = lena.get("/organisations/" + o.Slug + "/payments.csv")
+		if r.Status != http.StatusOK || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/csv") || !strings.Contains(r.Body, "River") ||
+			!strings.Contains(r.Body, "12.50") {
+			t.Errorf("the payments CSV: status %d\n%s", r.Status, r.Body)
+		}
+		if r := e.sessionClient("other").get("/organisations/" + o.Slug + "/payments.csv"); r.Status != http.StatusForbidden {
+			t.Errorf("the payments CSV for someone else: status %d", r.Status)
+		}
+	})
+}
+
+// TestMeetingMemberPayments checks that a member sees their own payment.
+func TestMeetingMemberPayments(t *testing.T) {
+	e := sqliteEnv(t)
+	for _, h := range []string{"founder", "amir"} {
+		e.createMember(h)
+	}
+	g := e.supGroup("founder", "Noord Peers", groups.Public)
+	founder, amir := e.sessionClient("founder"), e.sessionClient("amir")
+	path := arrange(t, founder, "group="+g.Slug, meetingForm(map[string]string{"capacity": ""}))
+	if r := amir.post(path+"/register", url.Values{"show_name": {"1"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("registering: %d", r.Status)
+	}
+	if body := e.client().get(path).Body; !strings.Contains(body, "amir") {
+		t.Errorf("a member who chose to show their name is not shown")
+	}
+	if r := amir.get("/me/meetings"); !strings.Contains(r.Body, `href="`+path+`"`) {
+		t.Errorf("/me/meetings does not list the registration")
+	}
+	e.backdate(path)
+	r := founder.get(path + "/attendance")
+	regID := regexp.MustCompile(`name="attended" value="([0-9]+)"`).FindStringSubmatch(r.Body)
+	if regID == nil {
+		t.Fatal("nobody on the attendance page")
+	}
+	founder.post(path+"/payments", url.Values{"registration": {regID[1]}, "kind": {"honorarium"}, "amount": {"25"},
+		"currency": {"EUR"}, "method": {"voucher"}, "status": {"pending"}})
+	if body := unescaped(amir.get("/me/meetings").Body); !strings.Contains(body, "25.00 EUR") || !strings.Contains(body, e.T("meetings.payment.status.pending")) {
+		t.Errorf("the member does not see their payment")
+	}
+}
+
+// TestMeetingCalendars checks the .ics of a meeting, the public feeds and
+// the private feed with its secret address.
+func TestMeetingCalendars(t *testing.T) {
+	e := sqliteEnv(t)
+	for _, h := range []string{"founder", "amir", "boss"} {
+		e.createMember(h)
+	}
+	g := e.supGroup("founder", "Noord Peers", groups.Public)
+	sec := e.supGroup("founder", "Quiet Circle", groups.Secret)
+	o := e.createOrganisation("boss", "Harbour Service", organisations.Service, true)
+	founder, amir, anon := e.sessionClient("founder"), e.sessionClient("amir"), e.client()
+	path := arrange(t, founder, "group="+g.Slug, meetingForm(map[string]string{"capacity": ""}))
+	secret := arrange(t, founder, "group="+sec.Slug, meetingForm(map[string]string{"title": "Hidden circle meeting"}))
+	arrange(t, e.sessionClient("boss"), "organisation="+o.Slug, meetingForm(map[string]string{"title": "Service open day"}))
+
+	ics := func(c *client, p string, want int) string {
+		t.Helper()
+		r := c.get(p)
+		if r.Status != want {
+			t.Errorf("GET %s: status %d, want %d", p, r.Status, want)
+			return ""
+		}
+		if want == http.StatusOK && (!strings.HasPrefix(r.Header.Get("Content-Type"), "text/calendar") || !strings.Contains(r.Body, "BEGIN:VCALENDAR")) {
+			t.Errorf("GET %s: not a calendar: %s", p, r.Header.Get("Content-Type"))
+		}
+		return r.Body
+	}
+	if body := ics(anon, path+".ics", http.StatusOK); !strings.Contains(body, "Monthly peer meeting") {
+		t.Errorf("the meeting's .ics lacks its title")
+	}
+	ics(anon, secret+".ics", http.StatusNotFound)
+	ics(anon, "/meetings/x.ics", http.StatusNotFound)
+	if body := ics(anon, "/groups/"+g.Slug+"/meetings.ics", http.StatusOK); !strings.Contains(body, "Monthly peer meeting") {
+		t.Errorf("the group feed lacks its meeting")
+	}
+	ics(anon, "/groups/"+sec.Slug+"/meetings.ics", http.StatusNotFound)
+	if body := ics(anon, "/organisations/"+o.Slug+"/meetings.ics", http.StatusOK); !strings.Contains(body, "Service open day") {
+		t.Errorf("the organisation feed lacks its meeting")
+	}
+
+	// The private feed: made on /me/meetings, shown once.
+	amir.post(path+"/register", nil)
+	r := amir.post("/me/meetings/calendar", nil)
+	feed := regexp.MustCompile(`value="https?://[^/"]+(/calendar/[^"]+\.ics)"`).FindStringSubmatch(r.Body)
+	if r.Status != http.StatusOK || feed == nil {
+		t.Fatalf("making the private feed: status %d", r.Status)
+	}
+	if body := ics(anon, feed[1], http.StatusOK); !strings.Contains(body, "Monthly peer meeting") {
+		t.Errorf("the private feed lacks the member's meeting")
+	}
+	if r := amir.get("/me/meetings"); strings.Contains(r.Body, feed[1]) {
+		t.Errorf("/me/meetings shows the secret address again")
+	}
+	amir.post("/me/meetings/calendar", nil)
+	ics(anon, feed[1], http.StatusNotFound)
+	ics(anon, "/calendar/nothing", http.StatusNotFound)
+}
+
+// TestMeetingSeriesAndCancel arranges a weekly series, changes one date
+// alone and then the series, and cancels one date.
+func TestMeetingSeriesAndCancel(t *testing.T) {
+	e := sqliteEnv(t)
+	e.createMember("founder")
+	e.createMember("amir")
+	g := e.supGroup("founder", "Noord Peers", groups.Public)
+	founder := e.sessionClient("founder")
+	first := arrange(t, founder, "group="+g.Slug, meetingForm(map[string]string{"freq": "weekly", "count": "4"}))
+	if n := e.rowsOf(`SELECT COUNT(*), 0, 0, 0, 0, 0, 0, 0 FROM meetings`); n[0] != "4 0 0 0 0 0 0 0" {
+		t.Fatalf("a series of 4 made %v", n)
+	}
+	r := founder.get(first + "/edit")
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, `name="scope"`) {
+		t.Fatalf("editing an occurrence: status %d, no scope choice", r.Status)
+	}
+	form := meetingForm(map[string]string{"title": "Only this one moved", "scope": "one"})
+	if r := founder.post(first+"/edit", form); r.Status != http.StatusSeeOther {
+		t.Fatalf("changing one date: status %d %v", r.Status, fieldErrors(r.Body))
+	}
+	second := regexp.MustCompile(`href="(/meetings/[0-9]+)"`).FindAllStringSubmatch(e.client().get("/meetings").Body, -1)
+	var others []string
+	for _, m := range second {
+		if m[1] != first && !contains(others, m[1]) {
+			others = append(others, m[1])
+		}
+	}
+	if len(others) != 3 {
+		t.Fatalf("the list shows %d other dates, want 3", len(others))
+	}
+	form = meetingForm(map[string]string{"title": "Weekly peer meeting", "scope": "series", "start_time": "19:00", "end_time": "21:00"})
+	if r := founder.post(others[0]+"/edit", form); r.Status != http.StatusSeeOther {
+		t.Fatalf("changing the series: status %d %v", r.Status, fieldErrors(r.Body))
+	}
+	if body := founder.get(first).Body; !strings.Contains(body, "Only this one moved") {
+		t.Errorf("the date changed alone followed the series")
+	}
+	if body := founder.get(others[2]).Body; !strings.Contains(body, "Weekly peer meeting") || !strings.Contains(body, "19:00") {
+		t.Errorf("a later date did not follow the series")
+	}
+	// Cancel one date, with a reason.
+	if r := founder.post(others[1]+"/cancel", url.Values{"scope": {"one"}, "reason": {"The venue is closed"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("cancelling: status %d", r.Status)
+	}
+	body := unescaped(e.client().get(others[1]).Body)
+	if !strings.Contains(body, e.T("meetings.cancelled_notice")) {
+		t.Errorf("the cancelled date does not say so")
+	}
+	if r := founder.post(others[1]+"/cancel", url.Values{"scope": {"one"}}); r.Status != http.StatusConflict {
+		t.Errorf("cancelling twice: status %d", r.Status)
+	}
+	if r := e.sessionClient("amir").post(others[1]+"/register", nil); r.Status != http.StatusConflict {
+		t.Errorf("registering for a cancelled date: status %d", r.Status)
+	}
+}

@@ -1,0 +1,74 @@
+package web
+
+import (
+	"strings"
+	"time"
+	_ "time/tzdata" // zones work on a machine without a zone database: one binary
+)
+
+// meetingZones are the time zones the meeting form offers: where peer
+// groups using Involve meet, with UTC. A zone the organiser's browser
+// reports that is not here is added to the choice for them (involve.js),
+// and any zone Go knows is accepted.
+var meetingZones = []string{
+	"UTC",
+	"Africa/Johannesburg", "Africa/Lagos", "Africa/Nairobi",
+	"America/Chicago", "America/Los_Angeles", "America/New_York", "America/Sao_Paulo", "America/Toronto",
+	"Asia/Almaty", "Asia/Baku", "Asia/Bishkek", "Asia/Dushanbe", "Asia/Kolkata", "Asia/Novosibirsk", "Asia/Tashkent",
+	"Asia/Tbilisi", "Asia/Vladivostok", "Asia/Yekaterinburg", "Asia/Yerevan",
+	"Atlantic/Canary", "Atlantic/Reykjavik", "Australia/Sydney",
+	"Europe/Amsterdam", "Europe/Athens", "Europe/Belgrade", "Europe/Berlin", "Europe/Brussels", "Europe/Bucharest",
+	"Europe/Budapest", "Europe/Chisinau", "Europe/Copenhagen", "Europe/Dublin", "Europe/Helsinki", "Europe/Istanbul",
+	"Europe/Kaliningrad", "Europe/Kyiv", "Europe/Lisbon", "Europe/Ljubljana", "Europe/London", "Europe/Luxembourg",
+	"Europe/Madrid", "Europe/Minsk", "Europe/Moscow", "Europe/Oslo", "Europe/Paris", "Europe/Prague", "Europe/Riga",
+	"Europe/Rome", "Europe/Samara", "Europe/Sarajevo", "Europe/Skopje", "Europe/Sofia", "Europe/Stockholm",
+	"Europe/Tallinn", "Europe/Tirane", "Europe/Vienna", "Europe/Vilnius", "Europe/Warsaw", "Europe/Zagreb",
+	"Europe/Zurich",
+}
+
+// defaultZone is the zone a new meeting starts with when nothing better is
+// known: the one most readers of the interface language live in. The
+// organiser's browser replaces it with their own zone when scripts run.
+func defaultZone(lang string) string {
+	switch lang {
+	case "nl":
+		return "Europe/Amsterdam"
+	case "ru":
+		return "Europe/Moscow"
+	}
+	return "Europe/London"
+}
+
+// validZone reports whether name is a time zone Go knows by its IANA name
+// ("Local" and offsets are not zones a meeting can be in).
+func validZone(name string) bool {
+	if name == "" || name == "Local" || strings.ContainsAny(name, " \\") || len(name) > 64 {
+		return false
+	}
+	_, err := time.LoadLocation(name)
+	return err == nil
+}
+
+// zoneLabel shows a zone the way people read it: "Europe/Kyiv" as
+// "Europe / Kyiv", underscores as spaces.
+func zoneLabel(name string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(name, "_", " "), "/", " / ")
+}
+
+// zoneField is the select of time zones, with the form's value kept even
+// when it is not one of the list.
+func (b *Base) zoneField(f *Form) Field {
+	fd := b.Field(f, "time_zone", "select", "meetings.field.time_zone", "meetings.field.time_zone_hint")
+	fd.Required = true
+	listed := false
+	for _, z := range meetingZones {
+		if z == fd.Value {
+			listed = true
+		}
+		fd.Options = append(fd.Options, Option{Value: z, Label: zoneLabel(z), Selected: z == fd.Value})
+	}
+	if !listed && fd.Value != "" && validZone(fd.Value) {
+		fd.Options = append([]Option{{Value: fd.Value, Label: zoneLabel(fd.Value), Selected: true}}, fd.Options...)
+	}
+	return fd
+}
