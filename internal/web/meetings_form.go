@@ -87,12 +87,12 @@ func (s *Server) loadPlace(r *http.Request) (*meetingPlace, error) {
 
 type meetingFormPage struct {
 	Base
-	Form     *Form
-	Meeting  *meetings.Meeting // nil when arranging
-	Action   string
-	BackURL  string
-	BackName string
-	InSeries bool // editing an occurrence of a series: this one or all
+	Form      *Form
+	Meeting   *meetings.Meeting // nil when arranging
+	Action    string
+	BackURL   string
+	BackName  string
+	InSeries  bool // editing an occurrence of a series: this one or all
 	CanRepeat bool
 }
 

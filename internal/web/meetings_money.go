@@ -36,9 +36,9 @@ type attendee struct {
 
 // paymentRow is a payment as the tables show it.
 type paymentRow struct {
-	ID                                    int64
-	Payee, Kind, Amount, Method, Status   string
-	Purpose, Meeting, Path                string
+	ID                                  int64
+	Payee, Kind, Amount, Method, Status string
+	Purpose, Meeting, Path              string
 }
 
 func newPaymentRow(p *meetings.Payment) paymentRow {
