@@ -94,6 +94,7 @@ type meetingFormPage struct {
 	BackName  string
 	InSeries  bool // editing an occurrence of a series: this one or all
 	CanRepeat bool
+	GuessZone bool // a fresh form: the browser may put in its own zone
 }
 
 // ZoneField is the choice of time zone.
@@ -252,8 +253,9 @@ func (s *Server) meetingNewForm(w http.ResponseWriter, r *http.Request) error {
 	f.Values.Set("mode", meetings.InPerson)
 	f.Values.Set("registration", meetings.RegisterOpen)
 	f.Values.Set("show_count", "1")
-	f.Values.Set("new", "1")
-	return s.renderMeetingForm(w, r, http.StatusOK, s.newMeetingPage(r, pl, f))
+	p := s.newMeetingPage(r, pl, f)
+	p.GuessZone = true
+	return s.renderMeetingForm(w, r, http.StatusOK, p)
 }
 
 func (s *Server) createMeeting(w http.ResponseWriter, r *http.Request) error {

@@ -22,6 +22,24 @@
   // Move focus to the list of problems when a form comes back with errors.
   var summary = document.querySelector(".error-summary");
   if (summary) { summary.setAttribute("tabindex", "-1"); summary.focus(); }
+  // A new meeting starts in the organiser's own time zone, as the browser
+  // knows it; without this script the form offers a default by language.
+  var zoneForm = document.querySelector("form[data-guess-zone]");
+  var zone = window.Intl && Intl.DateTimeFormat().resolvedOptions().timeZone;
+  var zoneSelect = zoneForm && zoneForm.querySelector("#f-time_zone");
+  if (zoneSelect && zone && zone.indexOf("/") > 0) {
+    var listed = false;
+    for (var i = 0; i < zoneSelect.options.length; i++) {
+      if (zoneSelect.options[i].value === zone) { listed = true; }
+    }
+    if (!listed) {
+      var opt = document.createElement("option");
+      opt.value = zone;
+      opt.textContent = zone.replace(/_/g, " ").replace(/\//g, " / ");
+      zoneSelect.insertBefore(opt, zoneSelect.firstChild);
+    }
+    zoneSelect.value = zone;
+  }
   // Confirm before destructive actions marked data-confirm.
   document.addEventListener("submit", function (e) {
     var msg = e.target.getAttribute("data-confirm");
