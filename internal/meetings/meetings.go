@@ -145,11 +145,12 @@ type Meeting struct {
 	Capacity     int    // 0 = no limit
 	ShowCount    bool   // the public sees how many registered
 
-	Status      string
-	CancelledAt *time.Time
-	CreatedBy   *int64
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	Status       string
+	CancelledAt  *time.Time
+	CancelReason string // the organisers' reason, for the meeting's page only
+	CreatedBy    *int64
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 
 	// The organiser, as pages show it.
 	GroupSlug, GroupName, GroupVisibility string

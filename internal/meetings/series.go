@@ -386,6 +386,12 @@ func (s *Store) UpdateSeries(ctx context.Context, seriesID, by int64, in Input) 
 // cancelled yet; everyone registered for one is told. Who: the organisers.
 // Errors: ErrNotOrganiser, ErrNotFound.
 func (s *Store) CancelSeries(ctx context.Context, seriesID, by int64) error {
+	return s.CancelSeriesBecause(ctx, seriesID, by, "")
+}
+
+// CancelSeriesBecause is CancelSeries with the organisers' reason, kept on
+// every occurrence it cancels (see CancelBecause).
+func (s *Store) CancelSeriesBecause(ctx context.Context, seriesID, by int64, reason string) error {
 	ms, err := listMeetings(ctx, s.db, `SELECT `+columns+from+` WHERE m.series_id = ? AND m.status = ? AND m.starts_at > ?
 		ORDER BY m.starts_at`, seriesID, Scheduled, s.now())
 	if err != nil {
@@ -405,7 +411,7 @@ func (s *Store) CancelSeries(ctx context.Context, seriesID, by int64) error {
 			if _, err := s.lockMeeting(ctx, tx, m.ID); err != nil {
 				return err
 			}
-			if err := s.cancel(ctx, tx, m); err != nil {
+			if err := s.cancel(ctx, tx, m, reason); err != nil {
 				return err
 			}
 		}

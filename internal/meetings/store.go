@@ -39,7 +39,7 @@ func (s *Store) SetClock(now func() time.Time) { s.now = now }
 const columns = `m.id, m.group_id, m.organisation_id, m.series_id, m.slot_date, m.detached, m.title, m.description, m.time_zone,
 	m.starts_at, m.ends_at, m.mode, m.venue, m.address, m.directions, m.access, m.access_notes, m.online_link <> '',
 	m.travel, m.food, m.childcare, m.interpretation, m.sign_language, m.honorarium_amount, m.honorarium_currency, m.honorarium_text,
-	m.language, m.region, m.registration, m.capacity, m.show_count, m.status, m.cancelled_at, m.created_by, m.created_at, m.updated_at,
+	m.language, m.region, m.registration, m.capacity, m.show_count, m.status, m.cancelled_at, m.cancel_reason, m.created_by, m.created_at, m.updated_at,
 	COALESCE(g.slug, ''), COALESCE(g.name, ''), COALESCE(g.visibility, ''), g.hidden_at IS NOT NULL, COALESCE(o.slug, ''), COALESCE(o.name, ''),
 	(SELECT COUNT(*) FROM meeting_registrations r WHERE r.meeting_id = m.id AND r.status = 'registered'),
 	(SELECT COUNT(*) FROM meeting_registrations r WHERE r.meeting_id = m.id AND r.status = 'waiting'),
@@ -54,7 +54,7 @@ func scanMeeting(sc interface{ Scan(...any) error }) (*Meeting, error) {
 	err := sc.Scan(&m.ID, &m.GroupID, &m.OrganisationID, &m.SeriesID, &m.SlotDate, &detached, &m.Title, &m.Description, &m.TimeZone,
 		&m.Start, &m.End, &m.Mode, &m.Venue, &m.Address, &m.Directions, &access, &m.AccessNotes, &m.HasOnline,
 		&m.Travel, &m.Food, &m.Childcare, &interp, &m.SignLanguage, &m.HonorariumAmount, &m.HonorariumCurrency, &m.HonorariumText,
-		&m.Language, &m.Region, &m.Registration, &m.Capacity, &showCount, &m.Status, &m.CancelledAt, &m.CreatedBy, &m.CreatedAt, &m.UpdatedAt,
+		&m.Language, &m.Region, &m.Registration, &m.Capacity, &showCount, &m.Status, &m.CancelledAt, &m.CancelReason, &m.CreatedBy, &m.CreatedAt, &m.UpdatedAt,
 		&m.GroupSlug, &m.GroupName, &m.GroupVisibility, &m.GroupHidden, &m.OrgSlug, &m.OrgName,
 		&m.Registered, &m.Waiting, &m.Pending)
 	if err != nil {
@@ -445,6 +445,13 @@ func (s *Store) lockMeeting(ctx context.Context, tx *db.Tx, id int64) (*Meeting,
 // page, marked cancelled, and everyone registered is told. Who: the
 // meeting's organisers. Errors: ErrNotOrganiser, ErrCancelled, ErrNotFound.
 func (s *Store) Cancel(ctx context.Context, id, by int64) error {
+	return s.CancelBecause(ctx, id, by, "")
+}
+
+// CancelBecause is Cancel with the organisers' reason, shown on the
+// meeting's page and never put in a notification (which may be emailed).
+// The reason is trimmed and cut to NoteMax characters.
+func (s *Store) CancelBecause(ctx context.Context, id, by int64, reason string) error {
 	return s.db.Tx(ctx, func(tx *db.Tx) error {
 		m, err := s.lockMeeting(ctx, tx, id)
 		if err != nil {
@@ -453,16 +460,20 @@ func (s *Store) Cancel(ctx context.Context, id, by int64) error {
 		if err := s.mustOrganise(ctx, m, by); err != nil {
 			return err
 		}
-		return s.cancel(ctx, tx, m)
+		return s.cancel(ctx, tx, m, reason)
 	})
 }
 
-func (s *Store) cancel(ctx context.Context, q db.Querier, m *Meeting) error {
+func (s *Store) cancel(ctx context.Context, q db.Querier, m *Meeting, reason string) error {
 	if m.IsCancelled() {
 		return ErrCancelled
 	}
-	if _, err := q.Exec(ctx, `UPDATE meetings SET status = ?, cancelled_at = ?, updated_at = ? WHERE id = ?`,
-		Cancelled, s.now(), s.now(), m.ID); err != nil {
+	reason = strings.TrimSpace(reason)
+	if r := []rune(reason); len(r) > NoteMax {
+		reason = string(r[:NoteMax])
+	}
+	if _, err := q.Exec(ctx, `UPDATE meetings SET status = ?, cancelled_at = ?, cancel_reason = ?, updated_at = ? WHERE id = ?`,
+		Cancelled, s.now(), reason, s.now(), m.ID); err != nil {
 		return err
 	}
 	if err := s.tell(ctx, q, m.ID, "meeting.cancelled", m.Title); err != nil {

@@ -54,6 +54,7 @@ CREATE TABLE meetings (
     show_count          INTEGER NOT NULL DEFAULT 1,
     status              TEXT NOT NULL DEFAULT 'scheduled', -- scheduled, cancelled
     cancelled_at        TIMESTAMP,
+    cancel_reason       TEXT NOT NULL DEFAULT '',  -- shown on the meeting's page, never in notifications
     minutes             TEXT NOT NULL DEFAULT '',
     created_by          INTEGER REFERENCES members(id) ON DELETE SET NULL,
     created_at          TIMESTAMP NOT NULL,
