@@ -447,9 +447,9 @@ func (s *Server) cancelMeeting(w http.ResponseWriter, r *http.Request) error {
 	}
 	by := state(r).member.ID
 	if m.SeriesID != nil && scope == "series" {
-		err = s.Meetings.CancelSeries(r.Context(), *m.SeriesID, by)
+		err = s.Meetings.CancelSeriesBecause(r.Context(), *m.SeriesID, by, reason)
 	} else {
-		err = s.Meetings.Cancel(r.Context(), m.ID, by)
+		err = s.Meetings.CancelBecause(r.Context(), m.ID, by, reason)
 	}
 	if err != nil {
 		return meetingError(err)

@@ -379,8 +379,23 @@ func TestMeetingSeriesAndCancel(t *testing.T) {
 		t.Fatalf("cancelling: status %d", r.Status)
 	}
 	body := unescaped(e.client().get(others[1]).Body)
-	if !strings.Contains(body, e.T("meetings.cancelled_notice")) {
-		t.Errorf("the cancelled date does not say so")
+	if !strings.Contains(body, e.T("meetings.cancelled_notice")) || !strings.Contains(body, e.T("meetings.cancel_reason", "The venue is closed")) {
+		t.Errorf("the cancelled date does not say so, with the reason")
+	}
+	for _, row := range e.rowsOf(`SELECT kind, params, url, '', '', '', '', '' FROM notifications`) {
+		if strings.Contains(row, "venue is closed") {
+			t.Errorf("a notification carries the reason: %s", row)
+		}
+	}
+	// Cancelling the rest of the series, with another reason.
+	if r := founder.post(others[2]+"/cancel", url.Values{"scope": {"series"}, "reason": {"We stop for the summer"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("cancelling the series: status %d", r.Status)
+	}
+	if body := unescaped(e.client().get(others[2]).Body); !strings.Contains(body, "We stop for the summer") {
+		t.Errorf("the last date does not show the series' reason")
+	}
+	if body := unescaped(e.client().get(first).Body); !strings.Contains(body, e.T("meetings.cancelled_notice")) {
+		t.Errorf("a date still to come was not cancelled with the series")
 	}
 	if r := founder.post(others[1]+"/cancel", url.Values{"scope": {"one"}}); r.Status != http.StatusConflict {
 		t.Errorf("cancelling twice: status %d", r.Status)
