@@ -67,7 +67,7 @@ func TestBrowserMeetings(t *testing.T) {
 	b.sendKeys("#f-travel", "Public transport paid back in cash on the day, up to 20 euro")
 	b.sendKeys("#f-childcare", "A childminder in the room next door")
 	b.sendKeys("#f-capacity", "1")
-	b.run(chromedp.Click("#access-step_free", chromedp.ByQuery))
+	b.run(chromedp.Click(`input[name="access"][value="step_free"]`, chromedp.ByQuery))
 	b.clickAndWait(`form.meeting-form button[type="submit"]`, "arranging with a mistake")
 	if got := b.status(); got != 422 {
 		t.Errorf("arranging without a title: status %d, want 422", got)

@@ -168,7 +168,7 @@ func (p *meetingFormPage) AccessChoices() []choiceItem {
 	}
 	var out []choiceItem
 	for _, a := range meetings.AccessFeatures {
-		out = append(out, choiceItem{ID: "access-" + a, Value: a, Label: p.T("meetings.access." + a), Checked: chosen[a]})
+		out = append(out, choiceItem{Value: a, Label: p.T("meetings.access." + a), Checked: chosen[a]})
 	}
 	return out
 }
@@ -181,7 +181,11 @@ func (p *meetingFormPage) InterpretationChoices() []choiceItem {
 	}
 	var out []choiceItem
 	for _, c := range langs.Codes {
-		out = append(out, choiceItem{ID: "interp-" + c, Value: c, Label: langs.Name(c), Lang: c, Dir: langs.Dir(c), Checked: chosen[c]})
+		it := choiceItem{Value: c, Label: langs.Name(c), Lang: c, Checked: chosen[c]}
+		if d := langs.Dir(c); d != "ltr" {
+			it.Dir = d
+		}
+		out = append(out, it)
 	}
 	return out
 }
