@@ -440,3 +440,61 @@ func TestMeetingPagesSmall(t *testing.T) {
 		}
 	}
 }
+
+// TestMeetingApprovalAndInvitation walks the two closed ways of
+// registering: asking for a place that the organisers approve, and
+// registering after an invitation by handle.
+func TestMeetingApprovalAndInvitation(t *testing.T) {
+	e := sqliteEnv(t)
+	for _, h := range []string{"founder", "amir", "bea"} {
+		e.createMember(h)
+	}
+	g := e.supGroup("founder", "Noord Peers", groups.Public)
+	founder, amir, bea := e.sessionClient("founder"), e.sessionClient("amir"), e.sessionClient("bea")
+
+	approval := arrange(t, founder, "group="+g.Slug, meetingForm(map[string]string{"registration": "approval", "capacity": ""}))
+	if r := amir.post(approval+"/register", url.Values{"note": {"First time"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("asking for a place: status %d", r.Status)
+	}
+	if body := unescaped(amir.get(approval).Body); !strings.Contains(body, e.T("meetings.state.pending")) {
+		t.Errorf("the asker is not told they wait for a decision")
+	}
+	regs := founder.get(approval + "/registrations").Body
+	id := regexp.MustCompile(`action="` + approval + `/registrations/([0-9]+)"`).FindStringSubmatch(regs)
+	if id == nil || !strings.Contains(regs, "First time") {
+		t.Fatalf("the organiser does not see the request with its note")
+	}
+	if r := founder.post(approval+"/registrations/"+id[1], url.Values{"action": {"approve"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("approving: status %d", r.Status)
+	}
+	if body := unescaped(amir.get(approval).Body); !strings.Contains(body, e.T("meetings.state.registered")) {
+		t.Errorf("after approval the member has no place")
+	}
+	if r := founder.post(approval+"/registrations/"+id[1], url.Values{"action": {"approve"}}); r.Status != http.StatusConflict {
+		t.Errorf("approving twice: status %d", r.Status)
+	}
+	if r := founder.post(approval+"/registrations/"+id[1], url.Values{"action": {"cancel"}}); r.Status != http.StatusSeeOther {
+		t.Errorf("cancelling someone's place: status %d", r.Status)
+	}
+
+	invited := arrange(t, founder, "group="+g.Slug, meetingForm(map[string]string{"registration": "invitation", "capacity": ""}))
+	if r := bea.post(invited+"/register", nil); r.Status != http.StatusForbidden {
+		t.Errorf("registering uninvited: status %d", r.Status)
+	}
+	if r := e.client().post(invited+"/register", url.Values{"alias": {"Sea"}}); r.Status != http.StatusForbidden {
+		t.Errorf("registering by alias for an invitation-only meeting: status %d", r.Status)
+	}
+	r := founder.post(invited+"/invitations", url.Values{"handle": {"no_such_peer"}})
+	if r.Status != http.StatusUnprocessableEntity || fieldError(r.Body, "handle") != e.T("meetings.invite.no_member") || fieldValue(r.Body, "handle") != "no_such_peer" {
+		t.Errorf("inviting an unknown handle: status %d, %q", r.Status, fieldError(r.Body, "handle"))
+	}
+	if r := founder.post(invited+"/invitations", url.Values{"handle": {"bea"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("inviting: status %d", r.Status)
+	}
+	if r := bea.post(invited+"/register", nil); r.Status != http.StatusSeeOther {
+		t.Errorf("registering when invited: status %d", r.Status)
+	}
+	if n := e.rowsOf(`SELECT COUNT(*), 0, 0, 0, 0, 0, 0, 0 FROM notifications WHERE kind = 'meeting.invited'`); n[0] != "1 0 0 0 0 0 0 0" {
+		t.Errorf("invitation notifications: %v", n)
+	}
+}
