@@ -18,7 +18,7 @@ func demoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.SetOutput(stderr)
 	c := dbFlags(fs)
 	scale := fs.Float64("scale", 0, "also add the large data set at this size: 1 is about 10,000 members, 500 groups, "+
-		"5,000 discussions and 200,000 replies; 0.1 is a tenth of that")
+		"5,000 discussions with 200,000 replies and 5,000 meetings; 0.1 is a tenth of that")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -46,10 +46,11 @@ func demoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	fmt.Fprintf(stdout, "\nLarge data set (scale %g) added in %s:\n", *scale, res.Took.Round(100*1e6))
-	fmt.Fprintf(stdout, "  %d members, %d groups (%d memberships), %d discussions, %d replies, %d search documents\n",
-		res.Members, res.Groups, res.Memberships, res.Discussions, res.Replies, res.SearchDocuments)
+	fmt.Fprintf(stdout, "  %d members, %d groups (%d memberships), %d discussions, %d replies, %d meetings, %d search documents\n",
+		res.Members, res.Groups, res.Memberships, res.Discussions, res.Replies, res.Meetings, res.SearchDocuments)
 	fmt.Fprintf(stdout, "  Every generated member signs in with the passphrase %s.\n", demo.Passphrase)
 	fmt.Fprintf(stdout, "  largest group: %s\n", res.GroupURL)
 	fmt.Fprintf(stdout, "  thread with %d replies: %s\n", demo.ThreadReplies, res.ThreadURL)
+	fmt.Fprintf(stdout, "  a meeting: %s\n", res.MeetingURL)
 	return nil
 }

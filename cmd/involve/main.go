@@ -27,7 +27,7 @@ Usage:
                                         PostgreSQL: see the README
   involve demo [--scale N] [--db URL]   fill an empty database with demo content;
                                         --scale 1 adds 10,000 members, 500 groups,
-                                        5,000 discussions and 200,000 replies
+                                        5,000 discussions, 200,000 replies, 5,000 meetings
   involve version                       print the version
 `
 

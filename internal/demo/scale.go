@@ -16,6 +16,7 @@ import (
 	"involve/internal/db"
 	"involve/internal/discussions"
 	"involve/internal/groups"
+	"involve/internal/meetings"
 	"involve/internal/organisations"
 	"involve/internal/search"
 )
@@ -37,6 +38,7 @@ const (
 	ScaleGroups      = 500
 	ScaleDiscussions = 5000
 	ScaleReplies     = 200000
+	ScaleMeetings    = 5000
 )
 
 // ThreadReplies is how many replies the thread ScaleResult.ThreadURL
@@ -45,10 +47,11 @@ const ThreadReplies = 50
 
 // ScaleResult says what Scale added and where to look.
 type ScaleResult struct {
-	Members, Groups, Memberships, Discussions, Replies, SearchDocuments int
-	GroupURL                                                            string // the largest public group
-	ThreadURL                                                           string // a thread in it with ThreadReplies replies
-	Took                                                                time.Duration
+	Members, Groups, Memberships, Discussions, Replies, Meetings, SearchDocuments int
+	GroupURL                                                                      string // the largest public group
+	ThreadURL                                                                     string // a thread in it with ThreadReplies replies
+	MeetingURL                                                                    string // a meeting of the largest group
+	Took                                                                          time.Duration
 }
 
 // sized is base scaled by n, at least 1.
@@ -97,7 +100,7 @@ func Scale(ctx context.Context, a *app.App, n float64) (*ScaleResult, error) {
 			g.lines[sc.lang] = append(g.lines[sc.lang], l.text)
 		}
 	}
-	steps := []func(context.Context, float64) error{g.addMembers, g.addGroups, g.addDiscussions, g.fixSequences}
+	steps := []func(context.Context, float64) error{g.addMembers, g.addGroups, g.addDiscussions, g.addMeetings, g.fixSequences}
 	for _, step := range steps {
 		if err := step(ctx, n); err != nil {
 			return nil, fmt.Errorf("demo: scale: %w", err)
@@ -614,6 +617,123 @@ func (g *generator) addDiscussions(ctx context.Context, n float64) error {
 	return nil
 }
 
+// addMeetings gives groups meetings in proportion to their size, over
+// the past year and the next four months, with venues, access, practical
+// support and registrations; the search documents are made as the
+// meetings store makes them.
+func (g *generator) addMeetings(ctx context.Context, n float64) error {
+	count := sized(ScaleMeetings, n)
+	var weighted []*genGroup
+	for _, gg := range g.groups {
+		for range len(gg.members) {
+			weighted = append(weighted, gg)
+		}
+	}
+	zones := map[string]string{"nl": "Europe/Amsterdam", "ru": "Europe/Riga", "de": "Europe/Berlin", "cs": "Europe/Prague",
+		"pt": "Europe/Lisbon", "en": "Europe/London"}
+	return g.a.DB.Tx(ctx, func(tx *db.Tx) error {
+		first, err := nextID(ctx, tx, "meetings")
+		if err != nil {
+			return err
+		}
+		mb, err := newBulk(ctx, tx, "meetings", "id", "group_id", "title", "description", "time_zone", "starts_at", "ends_at",
+			"mode", "venue", "address", "access", "online_link", "travel", "food", "interpretation", "language", "region",
+			"registration", "capacity", "status", "cancelled_at", "created_by", "created_at", "updated_at")
+		if err != nil {
+			return err
+		}
+		type reg struct {
+			meeting int64
+			member  int
+			at      time.Time
+		}
+		var regs []reg
+		used := map[*genGroup]bool{}
+		for i := range count {
+			gg := weighted[g.r.IntN(len(weighted))]
+			if i == 0 {
+				gg = g.groups[0] // MeetingURL: in the largest group, public
+			}
+			used[gg] = true
+			id := first + int64(i)
+			lang := gg.langs[0]
+			titles := scaleMeetings[lang]
+			if titles == nil || g.r.IntN(3) == 0 {
+				lang, titles = "en", scaleMeetings["en"]
+			}
+			// Evenings, from a year ago to four months ahead.
+			day := g.now.Truncate(24*time.Hour).AddDate(0, 0, g.r.IntN(485)-365)
+			starts := day.Add(time.Duration(16+g.r.IntN(4)) * time.Hour)
+			mode := []string{meetings.InPerson, meetings.InPerson, meetings.Both, meetings.Online}[g.r.IntN(4)]
+			venue, address, access, link := "", "", "", ""
+			if mode != meetings.Online {
+				venue, address = g.pick(scaleVenues), gg.city
+				access = strings.Join(meetings.AccessFeatures[:1+g.r.IntN(3)], ",")
+			}
+			if mode != meetings.InPerson {
+				link = "https://meet.example.org/" + gg.slug + "-" + strconv.FormatInt(id, 10)
+			}
+			travel, food := "", ""
+			if g.r.IntN(2) == 0 {
+				travel = "Travel costs paid in cash on the day."
+			}
+			if g.r.IntN(3) == 0 {
+				food = "Soup and sandwiches."
+			}
+			status, cancelled := meetings.Scheduled, any(nil)
+			if g.r.IntN(25) == 0 && i > 0 {
+				status, cancelled = meetings.Cancelled, starts.Add(-72*time.Hour)
+			}
+			created := starts.Add(-time.Duration(7+g.r.IntN(30)) * 24 * time.Hour)
+			registration := []string{meetings.RegisterOpen, meetings.RegisterOpen, meetings.RegisterApproval}[g.r.IntN(3)]
+			capacity := []int{0, 12, 20, 40}[g.r.IntN(4)]
+			desc := fill(g.pick(scaleAbout[map[bool]string{true: lang, false: "en"}[scaleAbout[lang] != nil]]), gg.city)
+			if err := mb.add(id, gg.id, g.pick(titles), desc, zones[gg.langs[0]], starts, starts.Add(2*time.Hour),
+				mode, venue, address, access, link, travel, food, "", lang, gg.city,
+				registration, capacity, status, cancelled, g.members[gg.members[0]].id, created, created); err != nil {
+				return err
+			}
+			for _, mi := range g.sample(len(gg.members), min(len(gg.members), g.r.IntN(12)+1)) {
+				regs = append(regs, reg{id, gg.members[mi], created.Add(time.Duration(g.r.IntN(72)) * time.Hour)})
+			}
+		}
+		if err := mb.close(); err != nil {
+			return err
+		}
+		rb, err := newBulk(ctx, tx, "meeting_registrations", "meeting_id", "member_id", "status", "created_at", "updated_at")
+		if err != nil {
+			return err
+		}
+		for _, r := range regs {
+			if err := rb.add(r.meeting, g.members[r.member].id, meetings.Registered, r.at, r.at); err != nil {
+				return err
+			}
+		}
+		if err := rb.close(); err != nil {
+			return err
+		}
+		var before int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM search_documents WHERE kind = 'meeting'`).Scan(&before); err != nil {
+			return err
+		}
+		for _, gg := range g.groups {
+			if used[gg] {
+				if err := meetings.IndexGroup(ctx, tx, g.a.Search, gg.id); err != nil {
+					return err
+				}
+			}
+		}
+		var docs int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM search_documents WHERE kind = 'meeting'`).Scan(&docs); err != nil {
+			return err
+		}
+		g.res.Meetings = count
+		g.res.SearchDocuments += docs - before
+		g.res.MeetingURL = "/meetings/" + strconv.FormatInt(first, 10)
+		return nil
+	})
+}
+
 // threadDoc is the search document of a public thread, as the
 // discussions store makes it.
 func (g *generator) threadDoc(t *genThread, title, text string) search.Document {
@@ -695,7 +815,7 @@ func (g *generator) fixSequences(ctx context.Context, _ float64) error {
 	if g.a.DB.Dialect() != db.Postgres {
 		return nil
 	}
-	for _, t := range []string{"members", "groups", "discussions", "posts"} {
+	for _, t := range []string{"members", "groups", "discussions", "posts", "meetings", "meeting_registrations"} {
 		if _, err := g.a.DB.Exec(ctx, `SELECT setval(pg_get_serial_sequence('`+t+`', 'id'), (SELECT MAX(id) FROM `+t+`))`); err != nil {
 			return err
 		}

@@ -2,6 +2,8 @@ package demo
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"testing"
 
 	"involve/internal/app"
@@ -34,6 +36,7 @@ func TestScale(t *testing.T) {
 		}
 		members, threads, posts := count(`SELECT COUNT(*) FROM members`), count(`SELECT COUNT(*) FROM discussions`), count(`SELECT COUNT(*) FROM posts`)
 		groupCount, docs := count(`SELECT COUNT(*) FROM groups`), count(`SELECT COUNT(*) FROM search_documents`)
+		meetingCount := count(`SELECT COUNT(*) FROM meetings`)
 
 		const n = 0.004 // 40 members, 2 groups, 20 threads, 800 replies
 		res, err := Scale(ctx, a, n)
@@ -45,6 +48,7 @@ func TestScale(t *testing.T) {
 			"groups":      {res.Groups, sized(ScaleGroups, n)},
 			"discussions": {res.Discussions, sized(ScaleDiscussions, n)},
 			"replies":     {res.Replies, sized(ScaleReplies, n)},
+			"meetings":    {res.Meetings, sized(ScaleMeetings, n)},
 		}
 		for what, v := range want {
 			if v[0] != v[1] {
@@ -62,6 +66,13 @@ func TestScale(t *testing.T) {
 		}
 		if got := count(`SELECT COUNT(*) FROM posts`) - posts; got != res.Discussions+res.Replies {
 			t.Errorf("posts in the database: %d more, want %d", got, res.Discussions+res.Replies)
+		}
+		if got := count(`SELECT COUNT(*) FROM meetings`) - meetingCount; got != res.Meetings {
+			t.Errorf("meetings in the database: %d more, want %d", got, res.Meetings)
+		}
+		mt, err := a.Meetings.Meeting(ctx, mustID(t, res.MeetingURL))
+		if err != nil || mt.GroupID == nil || mt.Status != "scheduled" {
+			t.Errorf("meeting %s: %+v, %v", res.MeetingURL, mt, err)
 		}
 		if got := count(`SELECT COUNT(*) FROM search_documents`) - docs; got != res.SearchDocuments || got == 0 {
 			t.Errorf("search documents: %d more, want %d (and some)", got, res.SearchDocuments)
@@ -126,4 +137,14 @@ func TestScale(t *testing.T) {
 			t.Errorf("a reply after the scale data: %v", err)
 		}
 	})
+}
+
+// mustID is the number at the end of a URL.
+func mustID(t *testing.T, url string) int64 {
+	t.Helper()
+	id, err := strconv.ParseInt(url[strings.LastIndex(url, "/")+1:], 10, 64)
+	if err != nil {
+		t.Fatalf("%s: %v", url, err)
+	}
+	return id
 }

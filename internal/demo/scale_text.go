@@ -214,3 +214,18 @@ var scaleBios = []string{
 	"On a methadone programme for six years. Ask me about dose reviews.",
 	"Outreach volunteer at festivals in summer.",
 }
+
+// scaleMeetings are what groups meet about, by language.
+var scaleMeetings = map[string][]string{
+	"en": {"Monthly members' meeting", "Naloxone training", "Advisory board meeting", "Drop-in and coffee",
+		"Planning the summer outreach", "Meeting with the service managers", "Welcome evening for new people", "Peer support circle"},
+	"nl": {"Maandelijkse ledenvergadering", "Naloxontraining", "Vergadering cliëntenraad", "Inloop met koffie"},
+	"ru": {"Ежемесячная встреча группы", "Тренинг по налоксону", "Заседание консультативного совета", "Встреча для новичков"},
+	"de": {"Monatliches Treffen", "Naloxon-Schulung"},
+	"cs": {"Měsíční setkání", "Školení naloxonu"},
+	"pt": {"Reunião mensal", "Formação em naloxona"},
+}
+
+// scaleVenues are rooms groups meet in.
+var scaleVenues = []string{"Community centre, room 2", "Public library, meeting room", "The drop-in centre",
+	"Neighbourhood house", "Café back room", "Health centre, ground floor"}
