@@ -585,71 +585,9 @@ func (h *hostile) checkAnswer(what string, r response) {
 	if !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") {
 		return
 	}
-	for _, p := range injected(r.Body) {
+	for _, p := range testutil.UnsafeMarkup(r.Body) {
 		h.report(what, p)
 	}
-}
-
-// dangerousURL matches addresses that run script or carry a page, after
-// the spaces and control characters browsers ignore are taken out.
-var dangerousURL = regexp.MustCompile(`^(?i)(javascript|vbscript|data:text/html|livescript):`)
-
-var urlAttrs = map[string]bool{"href": true, "src": true, "action": true, "formaction": true, "xlink:href": true,
-	"poster": true, "data": true, "background": true, "srcset": true, "ping": true}
-
-// injected lists what in a page could only be there because input was
-// taken as markup. Involve itself has no event-handler attributes, inline
-// scripts or styles (its CSP forbids them), no frames, objects or <base>,
-// and nothing named "xss".
-func injected(body string) []string {
-	doc, err := html.Parse(strings.NewReader(body))
-	if err != nil {
-		return []string{fmt.Sprintf("the page does not parse: %v", err)}
-	}
-	var out []string
-	for n := range doc.Descendants() {
-		if n.Type != html.ElementNode {
-			continue
-		}
-		switch n.Data {
-		case "iframe", "frame", "frameset", "object", "embed", "base", "applet", "style":
-			out = append(out, fmt.Sprintf("a <%s> element", n.Data))
-		case "script":
-			if !strings.HasPrefix(attr(n, "src"), "/static/") || n.FirstChild != nil {
-				out = append(out, "an inline <script>")
-			}
-		case "meta":
-			if hasAttr(n, "http-equiv") {
-				out = append(out, "a <meta http-equiv>")
-			}
-		}
-		if strings.Contains(n.Data, "xss") {
-			out = append(out, fmt.Sprintf("an element <%s>", n.Data))
-		}
-		for _, a := range n.Attr {
-			key := strings.ToLower(a.Key)
-			if a.Namespace != "" {
-				key = a.Namespace + ":" + key
-			}
-			switch {
-			case strings.HasPrefix(key, "on"):
-				out = append(out, fmt.Sprintf("<%s %s=%q>", n.Data, a.Key, a.Val))
-			case key == "style" || key == "autofocus" || strings.Contains(key, "xss"):
-				out = append(out, fmt.Sprintf("<%s %s>", n.Data, a.Key))
-			case urlAttrs[key] || key == "xlink:href":
-				clean := strings.Map(func(r rune) rune {
-					if r <= ' ' {
-						return -1
-					}
-					return r
-				}, a.Val)
-				if dangerousURL.MatchString(clean) {
-					out = append(out, fmt.Sprintf("<%s %s=%q>", n.Data, a.Key, a.Val))
-				}
-			}
-		}
-	}
-	return out
 }
 
 // ---- in the browser ----
@@ -718,7 +656,7 @@ func (h *hostile) browse(t *testing.T, stored map[string][]string) {
 	b.finish()
 }
 
-// injectedJS is injected() in the browser, on the document as built, and
+// injectedJS is testutil.UnsafeMarkup in the browser, on the document as built, and
 // also asks whether a payload's script ran.
 const injectedJS = `(() => {
   const out = [];
