@@ -166,6 +166,9 @@ func Slugify(name string) string {
 	var b strings.Builder
 	dash := false
 	for _, r := range norm.NFKD.String(strings.ToLower(name)) {
+		// Decomposing can uncover a capital (ᴬ is a small letter whose
+		// decomposition is A), so lower-case again.
+		r = unicode.ToLower(r)
 		switch {
 		case unicode.Is(unicode.Mn, r):
 			continue
