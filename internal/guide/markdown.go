@@ -89,7 +89,9 @@ func PlainText(body string) string {
 			}
 		case *ast.String:
 			b.Write(t.Value)
-		case *ast.CodeSpan, *ast.FencedCodeBlock, *ast.CodeBlock:
+		case *ast.FencedCodeBlock, *ast.CodeBlock:
+			// (A code span's words are its Text children; Lines panics on
+			// an inline node.)
 			lines := n.Lines()
 			for i := 0; i < lines.Len(); i++ {
 				seg := lines.At(i)
