@@ -169,7 +169,9 @@ func (w *calWriter) event(uid string, m *Meeting, f fields) *ics.VEvent {
 	}
 	e.SetStatus(ics.ObjectStatus(f.status))
 	e.SetURL(strings.TrimRight(w.c.Base, "/") + m.Path())
-	e.SetLastModifiedAt(m.UpdatedAt)
+	if !m.UpdatedAt.IsZero() {
+		e.SetLastModifiedAt(m.UpdatedAt)
+	}
 	if link := w.c.Links[m.ID]; link != "" {
 		e.SetProperty(ics.ComponentProperty("CONFERENCE"), link, &ics.KeyValues{Key: "VALUE", Value: []string{"URI"}})
 	}
