@@ -172,7 +172,7 @@ func Fill(ctx context.Context, s *app.App) ([]Account, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := fillMeetings(ctx, s, ids); err != nil {
+	if err := fillMeetings(ctx, s, ids); err != nil {
 		return nil, err
 	}
 	if err := fillDiscussions(ctx, s, ids, slugs); err != nil {

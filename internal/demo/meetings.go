@@ -25,12 +25,6 @@ func weekdayFrom(now time.Time, zone string, days int, wd time.Weekday) int {
 	return days + (int(wd)-int(d.Weekday())+7)%7
 }
 
-// demoMeetings holds what fillMeetings made, for tests.
-type demoMeetings struct {
-	full, council, past *meetings.Meeting
-	series              *meetings.Series
-}
-
 // fillMeetings shows meetings in use: upcoming and past meetings of groups
 // and organisations in several regions and languages; a recurring client
 // advisory board with one occurrence moved and one cancelled, minutes,
@@ -38,8 +32,7 @@ type demoMeetings struct {
 // a waiting list (one peer registered under an alias); a consultation
 // that needs approval; a review day by invitation; and a members-only
 // group's weekly meeting.
-func fillMeetings(ctx context.Context, a *app.App, ids map[string]int64) (*demoMeetings, error) {
-	out := &demoMeetings{}
+func fillMeetings(ctx context.Context, a *app.App, ids map[string]int64) error {
 	s := a.Meetings
 	now := time.Now()
 	defer s.SetClock(time.Now)
@@ -70,7 +63,7 @@ func fillMeetings(ctx context.Context, a *app.App, ids map[string]int64) (*demoM
 	// three months back, with travel, food, childcare and an honorarium.
 	harbour, err := org("harbour-harm-reduction-service")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	first := now.AddDate(0, -3, 0)
 	firstTue := time.Date(first.Year(), first.Month(), 1, 12, 0, 0, 0, time.UTC)
@@ -91,12 +84,11 @@ func fillMeetings(ctx context.Context, a *app.App, ids map[string]int64) (*demoM
 		Language: "nl", Region: "Amsterdam", Registration: meetings.RegisterOpen, Capacity: "12", ShowCount: true}
 	sr, _, err := s.CreateSeries(ctx, ids["lena-harbour"], harbour, board, meetings.RuleInput{Freq: meetings.MonthlyWeekday, Count: "9"})
 	if err != nil {
-		return nil, fmt.Errorf("demo: advisory board series: %w", err)
+		return fmt.Errorf("demo: advisory board series: %w", err)
 	}
-	out.series = sr
 	occ, err := s.Occurrences(ctx, sr.ID)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	var past, next []*meetings.Meeting
 	for _, m := range occ {
@@ -111,12 +103,12 @@ func fillMeetings(ctx context.Context, a *app.App, ids map[string]int64) (*demoM
 		m := past[len(past)-1]
 		s.SetClock(func() time.Time { return m.Start.AddDate(0, 0, -7) })
 		if err := register(m, "mira", "jo-peer", "tomas"); err != nil {
-			return nil, err
+			return err
 		}
 		s.SetClock(func() time.Time { return m.End.Add(time.Hour) })
 		regs, err := s.Registrations(ctx, m.ID, ids["lena-harbour"])
 		if err != nil {
-			return nil, err
+			return err
 		}
 		attended := map[int64]bool{}
 		for _, r := range regs {
@@ -132,18 +124,18 @@ func fillMeetings(ctx context.Context, a *app.App, ids map[string]int64) (*demoM
 			}
 			for _, p := range pays {
 				if _, err := s.AddPayment(ctx, m.ID, ids["lena-harbour"], p); err != nil {
-					return nil, fmt.Errorf("demo: payment: %w", err)
+					return fmt.Errorf("demo: payment: %w", err)
 				}
 			}
 		}
 		if err := s.SetAttendance(ctx, m.ID, ids["lena-harbour"], attended); err != nil {
-			return nil, err
+			return err
 		}
 		if err := s.SetAgenda(ctx, m.ID, ids["lena-harbour"], []meetings.AgendaItem{
 			{Title: "Welcome and round of names"}, {Title: "What we heard at the counter"},
 			{Title: "Opening hours in winter", Notes: "The service proposes closing at 17:00 from December."},
 			{Title: "Answers to last month's recommendations"}}); err != nil {
-			return nil, err
+			return err
 		}
 		if err := s.SetMinutes(ctx, m.ID, ids["lena-harbour"], meetings.Minutes{
 			Text: "Six members and two managers were there.\n\nMembers said that closing at 17:00 would leave out people who work or " +
@@ -153,12 +145,11 @@ func fillMeetings(ctx context.Context, a *app.App, ids map[string]int64) (*demoM
 			Actions: []meetings.ActionPoint{{Text: "Write up the new winter hours for the counter", Who: "Lena", Due: m.End.AddDate(0, 0, 14).Format(meetings.DateLayout)},
 				{Text: "Ask three clients who did not come why they could not", Who: "Mira"}},
 		}); err != nil {
-			return nil, err
+			return err
 		}
 		if _, err := s.AddAttachment(ctx, m.ID, ids["lena-harbour"], "Winter opening hours proposal", "https://harbour.example.org/docs/winter-hours.pdf"); err != nil {
-			return nil, err
+			return err
 		}
-		out.past = m
 		s.SetClock(time.Now)
 	}
 	if len(next) >= 3 {
@@ -169,20 +160,20 @@ func fillMeetings(ctx context.Context, a *app.App, ids map[string]int64) (*demoM
 		in.Date, in.StartTime, in.EndTime = m.SlotDate, "18:30", "20:30"
 		in.Venue, in.Address = "Buurthuis De Boog, big hall", "Boogstraat 1, Amsterdam-Noord"
 		if err := s.Update(ctx, m.ID, ids["lena-harbour"], in); err != nil {
-			return nil, fmt.Errorf("demo: moving an occurrence: %w", err)
+			return fmt.Errorf("demo: moving an occurrence: %w", err)
 		}
 		if err := register(m, "mira", "jo-peer"); err != nil {
-			return nil, err
+			return err
 		}
 		if err := s.Cancel(ctx, next[1].ID, ids["lena-harbour"]); err != nil {
-			return nil, err
+			return err
 		}
 	}
 
 	// Noord users' union: every other Tuesday evening, from a month back.
 	noord, err := group("noord-needle-exchange-users")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	date, from, to := demoWhen(now, "Europe/Amsterdam", weekdayFrom(now, "Europe/Amsterdam", -28, time.Tuesday), "19:00", "21:00")
 	if _, _, err := s.CreateSeries(ctx, ids["mira"], noord, meetings.Input{Title: "Users' union evening", TimeZone: "Europe/Amsterdam",
@@ -191,14 +182,14 @@ func fillMeetings(ctx context.Context, a *app.App, ids map[string]int64) (*demoM
 		Access: []string{meetings.StepFree}, Food: "Soup and bread.", Language: "nl", Region: "Amsterdam",
 		Registration: meetings.RegisterOpen, ShowCount: true},
 		meetings.RuleInput{Freq: meetings.Weekly, Every: "2", Count: "10"}); err != nil {
-		return nil, fmt.Errorf("demo: union series: %w", err)
+		return fmt.Errorf("demo: union series: %w", err)
 	}
 
 	// Positive Living Clinic: a training in Russian, full, with a waiting
 	// list and one peer registered under an alias.
 	clinic, err := org("positive-living-clinic")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	date, from, to = demoWhen(now, "Europe/Riga", 12, "17:00", "20:00")
 	full, err := s.Create(ctx, ids["sasha_k"], clinic, meetings.Input{Title: "Peer counselling training, part 1",
@@ -209,24 +200,23 @@ func fillMeetings(ctx context.Context, a *app.App, ids map[string]int64) (*demoM
 		HonorariumAmount: "15", HonorariumCurrency: "EUR", HonorariumText: "For each session, in cash or as a supermarket voucher.",
 		Language: "ru", Region: "Riga", Registration: meetings.RegisterOpen, Capacity: "2", ShowCount: true})
 	if err != nil {
-		return nil, fmt.Errorf("demo: training: %w", err)
+		return fmt.Errorf("demo: training: %w", err)
 	}
 	if err := register(full, "jo-peer", "tomas"); err != nil {
-		return nil, err
+		return err
 	}
 	if _, _, err := s.RegisterAlias(ctx, full.ID, meetings.RegisterInput{Alias: "Ирина", Note: "Я приду с ребёнком, если можно."}); err != nil {
-		return nil, err
+		return err
 	}
 	if err := register(full, "mira"); err != nil {
-		return nil, err
+		return err
 	}
-	out.full = full
 
 	// Northport: a consultation evening that needs approval, in person
 	// and online, with sign language and interpretation.
 	northport, err := org("northport-public-health-committee")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	date, from, to = demoWhen(now, "Europe/London", 20, "18:00", "20:30")
 	council, err := s.Create(ctx, ids["pieter-northport"], northport, meetings.Input{Title: "Consultation evening: housing and health",
@@ -241,17 +231,16 @@ func fillMeetings(ctx context.Context, a *app.App, ids map[string]int64) (*demoM
 		HonorariumText: "For everyone who takes part, as a voucher or in cash.", Language: "en", Region: "Northport",
 		Registration: meetings.RegisterApproval, Capacity: "40", ShowCount: true})
 	if err != nil {
-		return nil, fmt.Errorf("demo: consultation: %w", err)
+		return fmt.Errorf("demo: consultation: %w", err)
 	}
 	if _, err := s.Register(ctx, council.ID, ids["jo-peer"], meetings.RegisterInput{Note: "I need a seat near the door."}); err != nil {
-		return nil, err
+		return err
 	}
-	out.council = council
 
 	// The online circle: monthly, on the same date, online only.
 	circle, err := group("online-peer-support-circle")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	date, from, to = demoWhen(now, "Europe/Amsterdam", 5, "20:00", "21:00")
 	if _, _, err := s.CreateSeries(ctx, ids["mira"], circle, meetings.Input{Title: "Online circle: getting organised",
@@ -260,26 +249,26 @@ func fillMeetings(ctx context.Context, a *app.App, ids map[string]int64) (*demoM
 		OnlineLink: "https://meet.example.org/peer-circle", Interpretation: []string{"ru"}, Language: "en", Region: "Online",
 		Registration: meetings.RegisterOpen, ShowCount: true},
 		meetings.RuleInput{Freq: meetings.MonthlyDate, Count: "6"}); err != nil {
-		return nil, fmt.Errorf("demo: circle series: %w", err)
+		return fmt.Errorf("demo: circle series: %w", err)
 	}
 
 	// A members-only group's weekly meeting: only its members see it.
 	riga, err := group("riga-positive-peers")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	date, from, to = demoWhen(now, "Europe/Riga", weekdayFrom(now, "Europe/Riga", 1, time.Thursday), "18:00", "20:00")
 	if _, _, err := s.CreateSeries(ctx, ids["sasha_k"], riga, meetings.Input{Title: "Четверговая группа",
 		Description: "Встреча группы равных. Чай, разговор, новости клиники.", TimeZone: "Europe/Riga", Date: date, StartTime: from, EndTime: to,
 		Mode: meetings.InPerson, Venue: "Клиника, комната 2", Address: "Brīvības iela 100, Riga", Language: "ru", Region: "Riga",
 		Registration: meetings.RegisterOpen}, meetings.RuleInput{Freq: meetings.Weekly, Count: "8"}); err != nil {
-		return nil, fmt.Errorf("demo: riga series: %w", err)
+		return fmt.Errorf("demo: riga series: %w", err)
 	}
 
 	// Prague: a past debrief with minutes.
 	prague, err := group("prague-nightlife-peers")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	date, from, to = demoWhen(now, "Europe/Prague", -40, "18:00", "20:00")
 	debrief, err := s.Create(ctx, ids["tomas"], prague, meetings.Input{Title: "Festival season debrief",
@@ -287,20 +276,20 @@ func fillMeetings(ctx context.Context, a *app.App, ids map[string]int64) (*demoM
 		TimeZone:    "Europe/Prague", Date: date, StartTime: from, EndTime: to, Mode: meetings.InPerson, Venue: "Street Voices drop-in",
 		Address: "Národní 20, Praha", Food: "Pizza.", Language: "cs", Region: "Prague", Registration: meetings.RegisterOpen})
 	if err != nil {
-		return nil, fmt.Errorf("demo: debrief: %w", err)
+		return fmt.Errorf("demo: debrief: %w", err)
 	}
 	if err := s.SetMinutes(ctx, debrief.ID, ids["tomas"], meetings.Minutes{
 		Text:      "Nine peers came. The chill-out space was full every night after 2:00; people asked for more water and for drug checking on site.",
 		Decisions: []meetings.Decision{{Text: "Ask two festivals for drug checking next season."}},
 		Actions:   []meetings.ActionPoint{{Text: "Write to the festival organisers", Who: "Tomas"}},
 	}); err != nil {
-		return nil, err
+		return err
 	}
 
 	// Open Hands: a review day, by invitation.
 	openHands, err := org("open-hands-foundation")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	date, from, to = demoWhen(now, "Europe/Amsterdam", 30, "10:00", "16:00")
 	review, err := s.Create(ctx, ids["anna-openhands"], openHands, meetings.Input{Title: "Peer review panel: spring applications",
@@ -309,15 +298,15 @@ func fillMeetings(ctx context.Context, a *app.App, ids map[string]int64) (*demoM
 		HonorariumAmount: "120", HonorariumCurrency: "EUR", HonorariumText: "20 euros an hour, six hours, as cash or voucher.",
 		Language: "en", Region: "Online", Registration: meetings.RegisterInvitation, ShowCount: false})
 	if err != nil {
-		return nil, fmt.Errorf("demo: review day: %w", err)
+		return fmt.Errorf("demo: review day: %w", err)
 	}
 	for _, h := range []string{"mira", "sasha_k"} {
 		if err := s.Invite(ctx, review.ID, ids["anna-openhands"], h); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if err := register(review, "sasha_k"); err != nil {
-		return nil, err
+		return err
 	}
-	return out, nil
+	return nil
 }
