@@ -100,7 +100,7 @@ func Scale(ctx context.Context, a *app.App, n float64) (*ScaleResult, error) {
 			g.lines[sc.lang] = append(g.lines[sc.lang], l.text)
 		}
 	}
-	steps := []func(context.Context, float64) error{g.addMembers, g.addGroups, g.addDiscussions, g.addMeetings, g.fixSequences}
+	steps := []func(context.Context, float64) error{g.addMembers, g.addGroups, g.addDiscussions, g.addMeetings, g.finishPostgres}
 	for _, step := range steps {
 		if err := step(ctx, n); err != nil {
 			return nil, fmt.Errorf("demo: scale: %w", err)
@@ -809,9 +809,13 @@ func (g *generator) plainText(body string) string {
 	return t
 }
 
-// fixSequences moves PostgreSQL's id sequences past the ids Scale chose,
-// so rows added later get fresh ones. SQLite needs nothing.
-func (g *generator) fixSequences(ctx context.Context, _ float64) error {
+// finishPostgres moves PostgreSQL's id sequences past the ids Scale
+// chose, so rows added later get fresh ones, and gathers the planner's
+// statistics, as PostgreSQL advises after a bulk load (autovacuum would,
+// a little later): without them it sorts a whole group's threads for the
+// first five. SQLite needs neither; Involve never runs ANALYZE there, so
+// neither does Scale.
+func (g *generator) finishPostgres(ctx context.Context, _ float64) error {
 	if g.a.DB.Dialect() != db.Postgres {
 		return nil
 	}
@@ -820,7 +824,8 @@ func (g *generator) fixSequences(ctx context.Context, _ float64) error {
 			return err
 		}
 	}
-	return nil
+	_, err := g.a.DB.Exec(ctx, `ANALYZE`)
+	return err
 }
 
 // bulk inserts rows into one table many at a time: full batches through
