@@ -3,6 +3,7 @@ package meetings_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"sort"
 	"strings"
 	"testing"
@@ -268,6 +269,12 @@ func TestRRuleUntilAndMonthly(t *testing.T) {
 		}
 		if diff := cmp.Diff([]string{"2030-03-12 19:00", "2030-05-14 19:00", "2030-07-09 19:00", "2030-09-10 19:00", "2030-11-12 19:00"}, days); diff != "" {
 			t.Errorf("dates (-want +got):\n%s", diff)
+		}
+		if err := s.UpdateSeries(ctx, sr.ID, fx.ids["modder"], in); !errors.Is(err, meetings.ErrNotOrganiser) {
+			t.Errorf("a group moderator edits an organisation's series: %v", err)
+		}
+		if err := s.CancelSeries(ctx, sr.ID, fx.ids["peer"]); !errors.Is(err, meetings.ErrNotOrganiser) {
+			t.Errorf("a peer cancels an organisation's series: %v", err)
 		}
 		b, err := s.OrganisationFeed(ctx, fx.service.ID, base)
 		if err != nil {

@@ -244,6 +244,16 @@ func TestWaitingListAndAliases(t *testing.T) {
 		}
 		fx.register(m, "bob")
 		fx.register(m, "cas")
+		_, late, err := s.RegisterAlias(ctx, m.ID, meetings.RegisterInput{Alias: "Late"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.OnlineLinkByCode(ctx, late); !errors.Is(err, meetings.ErrNotAllowed) {
+			t.Errorf("a waiting alias sees the link: %v", err)
+		}
+		if err := s.CancelByCode(ctx, late); err != nil {
+			t.Fatal(err)
+		}
 		if got := []string{fx.status(m, "ana"), fx.status(m, "bob"), fx.status(m, "cas")}; !cmp.Equal(got, []string{"registered", "waiting", "waiting"}) {
 			t.Errorf("statuses %v", got)
 		}
