@@ -38,6 +38,7 @@ func (s *Server) meetingRoutes() []route {
 		{"POST /meetings/{id}/cancel", SignedIn, s.cancelMeeting},
 
 		{"POST /meetings/{id}/register", Anyone, s.registerForMeeting},
+		{"POST /meetings/{id}/registration", SignedIn, s.updateMyRegistration},
 		{"POST /meetings/{id}/unregister", SignedIn, s.unregisterFromMeeting},
 		{"GET /meetings/{id}/manage/{code}", Anyone, s.meetingManagePage},
 		{"POST /meetings/{id}/manage/{code}", Anyone, s.meetingManage},
@@ -242,6 +243,13 @@ func (s *Server) showMeeting(w http.ResponseWriter, r *http.Request, a meetings.
 	if p.Mine != nil {
 		if p.Position, err = s.Meetings.WaitingPosition(ctx, p.Mine); err != nil {
 			return err
+		}
+		// The reader's own note and choice, to change.
+		if _, typed := f.Values["note"]; !typed {
+			f.Values.Set("note", p.Mine.Note)
+			if p.Mine.ShowName {
+				f.Values.Set("show_name", "1")
+			}
 		}
 	}
 	if m.ShowCount || a.Organiser {

@@ -174,6 +174,14 @@ var meetingsMatrix = map[string][]mtCase{
 		{name: "organisation, cancelled", path: "/meetings/{orgc}/register", want: mtSignedIn(mtConflict, invalid)},
 		{name: "unknown", path: "/meetings/999999/register", want: mtEveryone(missing)},
 	},
+	"POST /meetings/{id}/registration": {
+		// Nobody of these is registered: nothing to change.
+		{name: "public group", path: "/meetings/{pubm}/registration", want: mtSignedIn(mtConflict, unauth)},
+		{name: "secret group", path: "/meetings/{secm}/registration",
+			want: [mtRoleCount]outcome{unauth, missing, mtConflict, mtConflict, mtConflict, missing, missing, missing, mtConflict, mtConflict}},
+		{name: "a note too long", path: "/meetings/{memm}/registration", form: url.Values{"note": {strings.Repeat("x", 501)}},
+			want: [mtRoleCount]outcome{unauth, forbid, invalid, invalid, invalid, forbid, forbid, forbid, invalid, invalid}},
+	},
 	"POST /meetings/{id}/unregister": {
 		// Nobody of these is registered: nothing to cancel.
 		{name: "public group", path: "/meetings/{pubm}/unregister", want: mtSignedIn(mtConflict, unauth)},

@@ -41,7 +41,13 @@ func (s *Server) meetingICS(w http.ResponseWriter, r *http.Request, id int64) er
 	if err != nil {
 		return err
 	}
-	body, err := s.Meetings.MeetingICS(r.Context(), id, a.Viewer, siteURL(r))
+	// ?series=1 gives every date of a series as one repeating event.
+	var body []byte
+	if a.Meeting.SeriesID != nil && r.URL.Query().Get("series") == "1" {
+		body, err = s.Meetings.SeriesICS(r.Context(), *a.Meeting.SeriesID, a.Viewer, siteURL(r))
+	} else {
+		body, err = s.Meetings.MeetingICS(r.Context(), id, a.Viewer, siteURL(r))
+	}
 	if err != nil {
 		return meetingError(err)
 	}

@@ -55,6 +55,28 @@ func (s *Server) registerForMeeting(w http.ResponseWriter, r *http.Request) erro
 	return redirect(w, r, m.Path()+"#register", "meetings.registered."+reg.Status)
 }
 
+// updateMyRegistration changes a member's note to the organisers and
+// whether others see their name.
+func (s *Server) updateMyRegistration(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.loadMeeting(r)
+	if err != nil {
+		return err
+	}
+	f, err := parseForm(r)
+	if err != nil {
+		return err
+	}
+	err = s.Meetings.UpdateRegistration(r.Context(), a.Meeting.ID, state(r).member.ID,
+		meetings.RegisterInput{Note: f.Get("note"), ShowName: f.Get("show_name") != ""})
+	switch {
+	case failAll(f, err):
+		return s.showMeeting(w, r, a, f, http.StatusUnprocessableEntity)
+	case err != nil:
+		return meetingError(err)
+	}
+	return redirect(w, r, a.Meeting.Path()+"#register", "meetings.registration.saved")
+}
+
 func (s *Server) unregisterFromMeeting(w http.ResponseWriter, r *http.Request) error {
 	a, err := s.loadMeeting(r)
 	if err != nil {

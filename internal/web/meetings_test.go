@@ -260,11 +260,25 @@ func TestMeetingMemberPayments(t *testing.T) {
 	if body := e.client().get(path).Body; !strings.Contains(body, "amir") {
 		t.Errorf("a member who chose to show their name is not shown")
 	}
+	// The member changes their mind: note changed, name hidden.
+	r := amir.post(path+"/registration", url.Values{"note": {strings.Repeat("x", 501)}})
+	if r.Status != http.StatusUnprocessableEntity || fieldError(r.Body, "note") != e.T("field.too_long") {
+		t.Errorf("a note too long: status %d", r.Status)
+	}
+	if r := amir.post(path+"/registration", url.Values{"note": {"Vegetarian, please"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("changing the registration: status %d", r.Status)
+	}
+	if body := e.client().get(path).Body; strings.Contains(body, "amir") {
+		t.Errorf("a member who hid their name is still shown")
+	}
+	if got := fieldValue(amir.get(path).Body, "note"); got != "Vegetarian, please" {
+		t.Errorf("the changed note reads %q", got)
+	}
 	if r := amir.get("/me/meetings"); !strings.Contains(r.Body, `href="`+path+`"`) {
 		t.Errorf("/me/meetings does not list the registration")
 	}
 	e.backdate(path)
-	r := founder.get(path + "/attendance")
+	r = founder.get(path + "/attendance")
 	regID := regexp.MustCompile(`name="attended" value="([0-9]+)"`).FindStringSubmatch(r.Body)
 	if regID == nil {
 		t.Fatal("nobody on the attendance page")
@@ -307,6 +321,16 @@ func TestMeetingCalendars(t *testing.T) {
 		t.Errorf("the meeting's .ics lacks its title")
 	}
 	ics(anon, secret+".ics", http.StatusNotFound)
+	series := arrange(t, founder, "group="+g.Slug, meetingForm(map[string]string{"title": "Weekly circle", "freq": "weekly", "count": "3"}))
+	if body := ics(anon, series+".ics?series=1", http.StatusOK); !strings.Contains(body, "RRULE:FREQ=WEEKLY") {
+		t.Errorf("the series calendar has no weekly rule")
+	}
+	if body := ics(anon, series+".ics", http.StatusOK); strings.Contains(body, "RRULE") {
+		t.Errorf("one date's calendar repeats")
+	}
+	if body := founder.get(series).Body; !strings.Contains(body, `href="`+series+`.ics?series=1"`) {
+		t.Errorf("a series date does not link to the whole series' calendar")
+	}
 	ics(anon, "/meetings/x.ics", http.StatusNotFound)
 	if body := ics(anon, "/groups/"+g.Slug+"/meetings.ics", http.StatusOK); !strings.Contains(body, "Monthly peer meeting") {
 		t.Errorf("the group feed lacks its meeting")
