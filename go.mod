@@ -2,6 +2,8 @@ module involve
 
 go 1.26.0
 
+toolchain go1.26.11
+
 require (
 	github.com/arran4/golang-ical v0.3.4
 	github.com/chromedp/cdproto v0.0.0-20250724212937-08a3db8b4327
