@@ -44,9 +44,9 @@ func (s *Server) meetingICS(w http.ResponseWriter, r *http.Request, id int64) er
 	// ?series=1 gives every date of a series as one repeating event.
 	var body []byte
 	if a.Meeting.SeriesID != nil && r.URL.Query().Get("series") == "1" {
-		body, err = s.Meetings.SeriesICS(r.Context(), *a.Meeting.SeriesID, a.Viewer, siteURL(r))
+		body, err = s.Meetings.SeriesICS(r.Context(), *a.Meeting.SeriesID, a.Viewer, s.siteURL(r))
 	} else {
-		body, err = s.Meetings.MeetingICS(r.Context(), id, a.Viewer, siteURL(r))
+		body, err = s.Meetings.MeetingICS(r.Context(), id, a.Viewer, s.siteURL(r))
 	}
 	if err != nil {
 		return meetingError(err)
@@ -76,7 +76,7 @@ func (s *Server) groupMeetingsFeed(w http.ResponseWriter, r *http.Request) error
 	if g.Visibility != groups.Public || g.HiddenAt != nil {
 		return notFound()
 	}
-	body, err := s.Meetings.GroupFeed(r.Context(), g.ID, meetings.Viewer{}, siteURL(r))
+	body, err := s.Meetings.GroupFeed(r.Context(), g.ID, meetings.Viewer{}, s.siteURL(r))
 	if err != nil {
 		return meetingError(err)
 	}
@@ -95,7 +95,7 @@ func (s *Server) organisationMeetingsFeed(w http.ResponseWriter, r *http.Request
 	if !o.IsVerified() {
 		return notFound()
 	}
-	body, err := s.Meetings.OrganisationFeed(r.Context(), o.ID, siteURL(r))
+	body, err := s.Meetings.OrganisationFeed(r.Context(), o.ID, s.siteURL(r))
 	if err != nil {
 		return meetingError(err)
 	}
@@ -109,7 +109,7 @@ func (s *Server) memberMeetingsFeed(w http.ResponseWriter, r *http.Request) erro
 	if !ok || token == "" {
 		return notFound()
 	}
-	body, err := s.Meetings.MemberFeed(r.Context(), token, siteURL(r))
+	body, err := s.Meetings.MemberFeed(r.Context(), token, s.siteURL(r))
 	if err != nil {
 		return meetingError(err)
 	}

@@ -253,7 +253,7 @@ func (s *Server) resetMyCalendar(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.renderMyMeetings(w, r, siteURL(r)+"/calendar/"+token+".ics")
+	return s.renderMyMeetings(w, r, s.siteURL(r)+"/calendar/"+token+".ics")
 }
 
 // organisationPaymentsCSV is every payment of an organisation's meetings,

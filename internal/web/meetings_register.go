@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"involve/internal/db"
 	"involve/internal/meetings"
@@ -121,7 +120,7 @@ func (s *Server) renderManage(w http.ResponseWriter, r *http.Request, status int
 	p.State = registrationState(&p.Base, reg, pos)
 	if first {
 		p.Code = code
-		p.ManageURL = siteURL(r) + p.ManagePath
+		p.ManageURL = s.siteURL(r) + p.ManagePath
 	}
 	if reg.Status == meetings.Registered && m.HasOnline {
 		if p.OnlineLink, err = s.Meetings.OnlineLinkByCode(ctx, code); err != nil && !errors.Is(err, meetings.ErrNotAllowed) {
@@ -135,16 +134,6 @@ func (s *Server) renderManage(w http.ResponseWriter, r *http.Request, status int
 	p.Nav = "meetings"
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	return s.render(w, r, status, "meeting_manage", p)
-}
-
-// siteURL is the address the reader reached this site at, for links they
-// keep outside it (a manage link, a calendar feed).
-func siteURL(r *http.Request) string {
-	scheme := "https"
-	if r.TLS == nil && !strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
-		scheme = "http"
-	}
-	return scheme + "://" + r.Host
 }
 
 // loadByCode finds the registration of the code in the path, which must be
