@@ -103,6 +103,29 @@ func (s *Store) List(ctx context.Context, v Viewer, f Filter) (*Listing, error) 
 	return l, nil
 }
 
+// Next returns the next n upcoming meetings of one group or organisation
+// that v may see, for the box on its page: only those rows are read, not
+// every upcoming meeting with its registration counts as List does for
+// its filters (hundreds in a large group).
+func (s *Store) Next(ctx context.Context, v Viewer, o Organiser, n int) ([]*Meeting, error) {
+	cond, args := visibleTo(v)
+	q := `SELECT ` + columns + from + ` WHERE ` + cond + ` AND m.ends_at > ?`
+	args = append(args, s.now())
+	if o.GroupID != 0 {
+		q += ` AND m.group_id = ?`
+		args = append(args, o.GroupID)
+	} else {
+		q += ` AND m.organisation_id = ?`
+		args = append(args, o.OrganisationID)
+	}
+	q += ` ORDER BY m.starts_at, m.id LIMIT ?`
+	out, err := listMeetings(ctx, s.db, q, append(args, n)...)
+	if err != nil {
+		return nil, fmt.Errorf("meetings: next: %w", err)
+	}
+	return out, nil
+}
+
 // ForMember lists the meetings a member registered for (with a seat, on
 // the waiting list or pending), from those that ended since `since` on.
 func (s *Store) ForMember(ctx context.Context, memberID int64, since time.Time) ([]*Meeting, error) {

@@ -578,12 +578,12 @@ func (s *Server) meetingsBoxFor(r *http.Request, o meetings.Organiser, slug stri
 	}
 	ctx := r.Context()
 	st := state(r)
-	l, err := s.Meetings.List(ctx, meetingViewer(st.member), meetings.Filter{GroupID: o.GroupID, OrganisationID: o.OrganisationID, Limit: 5})
+	next, err := s.Meetings.Next(ctx, meetingViewer(st.member), o, 5)
 	if err != nil {
 		return nil, err
 	}
 	box := &meetingsBox{}
-	for _, m := range l.Meetings {
+	for _, m := range next {
 		box.Lines = append(box.Lines, meetingLine{Title: m.Title, Path: m.Path(), When: when(st.p, m), Cancelled: m.IsCancelled()})
 	}
 	kind := "group"
