@@ -319,7 +319,7 @@ func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request) error {
 	if err := s.MemberData.Erase(r.Context(), m.ID, mode); err != nil {
 		return err
 	}
-	s.clearSessionCookie(w)
+	s.clearSessionCookie(w, r)
 	return redirect(w, r, "/", "delete.done")
 }
 
@@ -378,7 +378,7 @@ func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) error {
 		return badRequest("error.language")
 	}
 	l := lang.Code
-	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: l, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(w, newCookie(r, langCookie, l, 365*24*3600))
 	if m := state(r).member; m != nil {
 		if err := s.Accounts.SetLocale(r.Context(), m.ID, l); err != nil {
 			return err

@@ -143,6 +143,7 @@ type request struct {
 	token  string           // session token, "" when signed out
 	lang   i18n.Language
 	p      *i18n.Printer
+	secure bool // members reach the site over TLS: cookies are Secure
 }
 
 type ctxKey int
@@ -164,7 +165,8 @@ const (
 // identify finds the signed-in member, if any, and the reader's language.
 func (s *Server) identify(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		st := &request{}
+		st := &request{secure: s.Config.SecureCookies() || r.TLS != nil}
+		r = r.WithContext(context.WithValue(r.Context(), requestKey, st))
 		// Static files are the same for everyone: no session lookup.
 		static := strings.HasPrefix(r.URL.Path, "/static/")
 		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" && !static {
@@ -173,7 +175,7 @@ func (s *Server) identify(next http.Handler) http.Handler {
 			case err == nil:
 				st.member, st.token = m, c.Value
 			case errors.Is(err, db.ErrNotFound):
-				s.clearSessionCookie(w)
+				s.clearSessionCookie(w, r)
 			default:
 				s.Log.Error("session lookup", "err", err)
 			}
@@ -188,21 +190,29 @@ func (s *Server) identify(next http.Handler) http.Handler {
 		st.lang = s.I18n.Match(setting, cookie, r.Header.Get("Accept-Language"))
 		st.p = s.I18n.Printer(st.lang)
 		w.Header().Add("Vary", "Cookie, Accept-Language")
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestKey, st)))
+		next.ServeHTTP(w, r)
 	})
 }
 
 func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, token string) {
-	http.SetCookie(w, &http.Cookie{
-		Name: sessionCookie, Value: token, Path: "/",
-		MaxAge:   int(accounts.SessionLifetime / time.Second),
-		HttpOnly: true, SameSite: http.SameSiteLaxMode,
-		Secure: s.Config.SecureCookies() || r.TLS != nil,
-	})
+	http.SetCookie(w, newCookie(r, sessionCookie, token, int(accounts.SessionLifetime/time.Second)))
 }
 
-func (s *Server) clearSessionCookie(w http.ResponseWriter) {
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+func (s *Server) clearSessionCookie(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, newCookie(r, sessionCookie, "", -1))
+}
+
+// newCookie is every cookie Involve sets: for this host only (no Domain),
+// out of scripts' reach, not sent with other sites' requests, and Secure
+// when members come over TLS. maxAge -1 clears it.
+func newCookie(r *http.Request, name, value string, maxAge int) *http.Cookie {
+	c := &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge, HttpOnly: true, SameSite: http.SameSiteLaxMode}
+	if st := state(r); st != nil {
+		c.Secure = st.secure
+	} else {
+		c.Secure = r.TLS != nil
+	}
+	return c
 }
 
 // purge removes expired sessions every hour.

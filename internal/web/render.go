@@ -205,8 +205,8 @@ func acceptsGzip(r *http.Request) bool {
 // key (never text typed by anyone), checked against the catalogue.
 const flashCookie = "flash"
 
-func setFlash(w http.ResponseWriter, key string) {
-	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: key, Path: "/", MaxAge: 60, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+func setFlash(w http.ResponseWriter, r *http.Request, key string) {
+	http.SetCookie(w, newCookie(r, flashCookie, key, 60))
 }
 
 func takeFlash(w http.ResponseWriter, r *http.Request) string {
@@ -214,7 +214,7 @@ func takeFlash(w http.ResponseWriter, r *http.Request) string {
 	if err != nil || c.Value == "" {
 		return ""
 	}
-	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(w, newCookie(r, flashCookie, "", -1))
 	return c.Value
 }
 
@@ -222,7 +222,7 @@ func takeFlash(w http.ResponseWriter, r *http.Request) string {
 // leaving a notice for the next page.
 func redirect(w http.ResponseWriter, r *http.Request, to, flashKey string) error {
 	if flashKey != "" {
-		setFlash(w, flashKey)
+		setFlash(w, r, flashKey)
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
 	return nil
