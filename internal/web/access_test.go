@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"involve/internal/accounts"
 	"involve/internal/organisations"
 )
 
@@ -237,6 +238,8 @@ func newAccessFixture(t *testing.T) *accessFixture {
 	}
 	e.makeAdmin("root")
 	e.makeEditor("editor")
+	e.createMember("sitemod")
+	e.grant("sitemod", accounts.RoleModerator)
 	fx.verified = e.createOrganisation("vadmin", "Verified Service", organisations.Service, true)
 	e.addStaff(fx.verified, "vstaff", organisations.Staff)
 	fx.pending = e.createOrganisation("padmin", "Pending Agency", organisations.Agency, false)
@@ -337,6 +340,26 @@ func TestAccessMatrix(t *testing.T) {
 				if got != want {
 					t.Errorf("%s %s (%s) as %s: got %v, want %v", method, p, ac.name, roleNames[role], got, want)
 				}
+			}
+			// Site moderators moderate groups' content and members; no core
+			// page gives them more than it gives any member.
+			want := ac.want[plainMember]
+			if want.to == loginNext {
+				want.to = "/login?next=" + url.QueryEscape(p)
+			}
+			c := fx.env.sessionClient("sitemod")
+			var r response
+			if method == http.MethodPost {
+				r = c.post(p, form)
+			} else {
+				r = c.get(p)
+			}
+			got := outcome{status: r.Status}
+			if r.Status == http.StatusSeeOther {
+				got.to = r.Location
+			}
+			if got != want {
+				t.Errorf("%s %s (%s) as site-moderator: got %v, want %v (what a member gets)", method, p, ac.name, got, want)
 			}
 		}
 	}

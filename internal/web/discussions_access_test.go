@@ -13,6 +13,7 @@ import (
 
 	"involve/internal/discussions"
 	"involve/internal/groups"
+	"involve/internal/organisations"
 )
 
 // The discussions' access matrix: every discussion route, for every role
@@ -193,6 +194,9 @@ func newDiscFixture(t *testing.T) *discFixture {
 	}
 	e.discSiteModerator("sitemod")
 	e.makeAdmin("siteadmin")
+	e.createMember("dorgadmin")
+	e.createMember("dstaff")
+	e.addStaff(e.createOrganisation("dorgadmin", "Discussed Service", organisations.Service, true), "dstaff", organisations.Staff)
 	ctx := context.Background()
 	inGroup := map[string]string{"gmember": groups.Member, "gmod": groups.Moderator}
 	places := map[string]*groups.Group{
@@ -314,6 +318,28 @@ func TestDiscussionAccess(t *testing.T) {
 				if r.Status == http.StatusNotFound && strings.Contains(r.Body, "Quiet circle") {
 					t.Errorf("%s %s as %s: the 404 page names the secret group", method, p, discRoleNames[role])
 				}
+			}
+			// Staff of a verified organisation, in no group and author of
+			// nothing, have no say over discussions: they get what a member
+			// of another group gets.
+			want := ac.want[dOther]
+			want.to = fx.fill.Replace(want.to)
+			if want.to == loginNext {
+				want.to = "/login?next=" + url.QueryEscape(p)
+			}
+			c := fx.env.sessionClient("dstaff")
+			var r response
+			if method == http.MethodPost {
+				r = c.post(p, ac.form)
+			} else {
+				r = c.get(p)
+			}
+			got := outcome{status: r.Status}
+			if r.Status == http.StatusSeeOther {
+				got.to = r.Location
+			}
+			if got != want {
+				t.Errorf("%s %s (%s) as org-staff: got %v, want %v (what a member of another group gets)", method, p, ac.name, got, want)
 			}
 		}
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"involve/internal/accounts"
 	"involve/internal/groups"
 	"involve/internal/organisations"
 	"involve/internal/support"
@@ -32,13 +33,14 @@ const (
 	supVStaff                     // staff (not admin) of a verified organisation
 	supPStaff                     // staff of a pending organisation
 	supSiteAdmin                  // holds the site admin role
+	supSiteMod                    // holds the site moderator role
 	supRoleCount
 )
 
 var supRoleNames = [supRoleCount]string{"anonymous", "member", "group-member", "group-moderator", "group-admin",
-	"other-group", "verified-staff", "pending-staff", "site-admin"}
+	"other-group", "verified-staff", "pending-staff", "site-admin", "site-moderator"}
 
-var supHandles = [supRoleCount]string{"", "sup_member", "sup_gmember", "sup_gmod", "sup_gadmin", "sup_other", "sup_vstaff", "sup_pstaff", "sup_root"}
+var supHandles = [supRoleCount]string{"", "sup_member", "sup_gmember", "sup_gmod", "sup_gadmin", "sup_other", "sup_vstaff", "sup_pstaff", "sup_root", "sup_sitemod"}
 
 var supConflicted = outcome{status: http.StatusConflict}
 
@@ -55,21 +57,24 @@ type supCase struct {
 	path string     // with placeholders; "" for the pattern's own path
 	form url.Values // nil sends an empty form
 	// want, in role order: anonymous, member, group-member, group-moderator,
-	// group-admin, other-group, verified-staff, pending-staff, site-admin
+	// group-admin, other-group, verified-staff, pending-staff, site-admin,
+	// site-moderator
 	want [supRoleCount]outcome
 }
 
 // What the groups' pages give each role. Public: everyone; members-only:
-// the group, verified staff and site admins, forbidden to others; secret:
-// the group and site admins, not found for others.
+// the group, verified staff, site admins and moderators, forbidden to
+// others; secret: the group, site admins and moderators, not found for
+// others. Site admins and moderators see, but do not run, a group's
+// requests.
 var (
 	supSeePublic  = supEveryone(allowed)
-	supSeeMembers = [supRoleCount]outcome{forbid, forbid, allowed, allowed, allowed, forbid, allowed, forbid, allowed}
-	supSeeSecret  = [supRoleCount]outcome{missing, missing, allowed, allowed, allowed, missing, missing, missing, allowed}
+	supSeeMembers = [supRoleCount]outcome{forbid, forbid, allowed, allowed, allowed, forbid, allowed, forbid, allowed, allowed}
+	supSeeSecret  = [supRoleCount]outcome{missing, missing, allowed, allowed, allowed, missing, missing, missing, allowed, allowed}
 	// Only the group's moderators and admins manage its requests, with
 	// ok as their outcome; a group one may not see stays unseen.
 	supManage = func(ok outcome, anon outcome, vis string) [supRoleCount]outcome {
-		w := [supRoleCount]outcome{anon, forbid, forbid, ok, ok, forbid, forbid, forbid, forbid}
+		w := [supRoleCount]outcome{anon, forbid, forbid, ok, ok, forbid, forbid, forbid, forbid, forbid}
 		if vis == groups.Secret {
 			w[supMember], w[supOtherGroup], w[supVStaff], w[supPStaff] = missing, missing, missing, missing
 		}
@@ -77,7 +82,7 @@ var (
 	}
 	// Only staff of a verified organisation offer, with ok as their outcome.
 	supOffering = func(ok outcome, vis string) [supRoleCount]outcome {
-		w := [supRoleCount]outcome{unauth, forbid, forbid, forbid, forbid, forbid, ok, forbid, forbid}
+		w := [supRoleCount]outcome{unauth, forbid, forbid, forbid, forbid, forbid, ok, forbid, forbid, forbid}
 		if vis == groups.Secret {
 			w[supMember], w[supOtherGroup], w[supVStaff], w[supPStaff] = missing, missing, missing, missing
 		}
@@ -139,9 +144,9 @@ var supportMatrix = map[string][]supCase{
 		{name: "members-only, withdrawn", path: "/groups/{mem}/support/{memreq}/offers/{memgone}/withdraw", want: supOffering(supConflicted, groups.MembersOnly)},
 		// An offer that is not there is not found for anyone who acts for an organisation.
 		{name: "unknown offer", path: "/groups/{pub}/support/{pubreq}/offers/999999/withdraw",
-			want: [supRoleCount]outcome{unauth, forbid, forbid, forbid, forbid, forbid, missing, missing, forbid}},
+			want: [supRoleCount]outcome{unauth, forbid, forbid, forbid, forbid, forbid, missing, missing, forbid, forbid}},
 		{name: "another request's offer", path: "/groups/{pub}/support/{pubreq}/offers/{memoffer}/withdraw",
-			want: [supRoleCount]outcome{unauth, forbid, forbid, forbid, forbid, forbid, missing, missing, forbid}},
+			want: [supRoleCount]outcome{unauth, forbid, forbid, forbid, forbid, forbid, missing, missing, forbid, forbid}},
 	},
 	"POST /groups/{slug}/support/{id}/offers/{offer}/accept": {
 		{name: "public, withdrawn", path: "/groups/{pub}/support/{pubreq}/offers/{pubgone}/accept", want: supManage(supConflicted, unauth, groups.Public)},
@@ -222,6 +227,7 @@ func newSupFixture(t *testing.T) *supFixture {
 		e.createMember(h)
 	}
 	e.makeAdmin("sup_root")
+	e.grant("sup_sitemod", accounts.RoleModerator)
 	verified := e.createOrganisation("sup_vadmin", "Verified Service", organisations.Service, true)
 	e.addStaff(verified, "sup_vstaff", organisations.Staff)
 	pending := e.createOrganisation("sup_padmin", "Pending Agency", organisations.Agency, false)
