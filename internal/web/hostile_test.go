@@ -478,7 +478,7 @@ func (h *hostile) typical(who *reader, fd hostileField) string {
 // field gets a few, in an order fixed by a seeded shuffle, so over all
 // fields every payload is used and a run can be repeated exactly.
 func (h *hostile) attack() {
-	const perField = 3
+	const perField = 2
 	rng := rand.New(rand.NewPCG(6, 2026))
 	order := rng.Perm(len(h.payloads))
 	next := 0
@@ -614,7 +614,7 @@ func (h *hostile) browse(t *testing.T, stored map[string][]string) {
 			go chromedp.Run(b.ctx, cdppage.HandleJavaScriptDialog(false))
 		}
 	})
-	const limit = 25
+	const limit = 15
 	visits := 0
 	for _, who := range h.readers() {
 		seenRoute := map[string]bool{}
