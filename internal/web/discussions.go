@@ -394,6 +394,11 @@ type discPostView struct {
 	Lang       string // the language of its text, as well as can be told
 	Blocked    bool   // by a member the reader blocked: folded away
 	CanReport  bool
+	// Made in Go once per post rather than by template method calls:
+	// text/template finds each method by reflection on every call, and a
+	// page has thirty posts.
+	By, Number, Who, When, URL, QuoteURL string
+	Report                               ReportLink
 }
 
 type discThreadPage struct {
@@ -499,6 +504,7 @@ func (s *Server) thread(w http.ResponseWriter, r *http.Request, d *discussions.D
 		}
 	}
 	p.CanReport = m != nil && d.Author.ID != m.ID
+	p.p, p.Member = st.p, m // for the labels made below; render fills the rest
 	first := (page-1)*discussions.PerPage + 1
 	last := first + len(posts) - 1
 	for _, post := range posts {
@@ -513,6 +519,14 @@ func (s *Server) thread(w http.ResponseWriter, r *http.Request, d *discussions.D
 		v.CanEdit = m != nil && post.Author.ID == m.ID && !post.Removed() && !post.Hidden() && d.LockedAt == nil
 		v.CanReport = m != nil && post.Author.ID != m.ID && !post.Removed() && !post.Hidden()
 		v.Blocked = !post.Author.Gone() && blocked[post.Author.ID]
+		v.By, v.Number = p.T("discussions.post.by", post.Position), p.T("discussions.post.number", post.Position)
+		v.Who, v.When, v.URL = p.Who(post.Author), p.When(post.CreatedAt), d.PostURL(post.Position)
+		if v.CanQuote {
+			v.QuoteURL = p.QuoteURL(post.ID)
+		}
+		if v.CanReport {
+			v.Report = p.ReportLink("post", post.ID)
+		}
 		p.Posts = append(p.Posts, v)
 	}
 	if m != nil && lastRead > 0 && lastRead < d.Posts() && (lastRead+1 < first || lastRead+1 > last) {
