@@ -488,6 +488,27 @@ func TestVisibilityListingAndSearch(t *testing.T) {
 				t.Errorf("%q %+v (-want +got):\n%s", tc.who, tc.f, diff)
 			}
 		}
+		// Next, for an organiser's page: upcoming only, visible only, at most n.
+		for _, tc := range []struct {
+			who  string
+			o    meetings.Organiser
+			n    int
+			want []string
+		}{
+			{"", meetings.Organiser{GroupID: fx.closed.ID}, 5, nil},
+			{"peer", meetings.Organiser{GroupID: fx.closed.ID}, 5, []string{"Closed circle talk"}},
+			{"", meetings.Organiser{GroupID: fx.public.ID}, 5, []string{"Harm reduction evening"}},
+			{"", meetings.Organiser{OrganisationID: fx.service.ID}, 5, []string{"Online consultation"}},
+			{"", meetings.Organiser{OrganisationID: fx.service.ID}, 0, nil},
+		} {
+			next, err := s.Next(ctx, meetings.Viewer{MemberID: fx.ids[tc.who]}, tc.o, tc.n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, titles(next)); diff != "" {
+				t.Errorf("Next %q %+v (-want +got):\n%s", tc.who, tc.o, diff)
+			}
+		}
 		l, _ := s.List(ctx, meetings.Viewer{}, meetings.Filter{Mode: meetings.Both})
 		if diff := cmp.Diff([]meetings.Facet{{Value: "in_person", Count: 0}, {Value: "online", Count: 1}, {Value: "both", Count: 1}}, l.Modes); diff != "" {
 			t.Errorf("mode facets (-want +got):\n%s", diff)
