@@ -220,9 +220,12 @@ func ftsQuery(words []string) string {
 	return strings.Join(quoted, " ")
 }
 
+// rankSQLite reads the ranked matches through search_documents_listing
+// (migration 00012), which holds every column it needs: from the table
+// itself each match would cost a walk over its body's overflow pages.
 func (ix *Index) rankSQLite(ctx context.Context, words []string, vis []any) ([]rankedHit, error) {
 	q := `SELECT d.id, d.kind, d.ref, d.lang, d.url, d.title, bm25(search_fts, 8.0, 1.0)
-		FROM search_fts JOIN search_documents d ON d.id = search_fts.rowid
+		FROM search_fts JOIN search_documents d INDEXED BY search_documents_listing ON d.id = search_fts.rowid
 		WHERE search_fts MATCH ? AND d.visibility IN (` + placeholders(len(vis)) + `)
 		ORDER BY bm25(search_fts, 8.0, 1.0) LIMIT 500`
 	return ix.scanRanked(ctx, q, append([]any{ftsQuery(words)}, vis...)...)
