@@ -110,3 +110,26 @@ func TestEscapedSnippets(t *testing.T) {
 		}
 	})
 }
+
+func TestSingleLetterIsWholeWord(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		ix := search.New(d)
+		put(t, d, ix,
+			search.Document{Kind: "note", Ref: "plan", Lang: "en", Title: "Plan B", URL: "/plan", Body: "When the first plan fails."},
+			search.Document{Kind: "note", Ref: "budget", Lang: "en", Title: "Budget", URL: "/budget", Body: "Bring receipts."},
+		)
+		// As a prefix "b" would match "Budget" and "Bring" too.
+		hits, total, err := ix.Search(ctx, "b", "en", search.Viewer{}, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if total != 1 || hits[0].Ref != "plan" {
+			t.Errorf("b: %d hits %+v", total, hits)
+		}
+		// Two letters are still a prefix.
+		if _, total, _ := ix.Search(ctx, "bu", "en", search.Viewer{}, 10); total != 1 {
+			t.Errorf("bu: total = %d, want 1", total)
+		}
+	})
+}
