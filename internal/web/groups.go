@@ -120,7 +120,7 @@ type groupDirectoryPage struct {
 
 // DirectoryPerPage is how many groups a page of the directory shows: a
 // long directory on a cheap phone is pages, not one long scroll.
-const DirectoryPerPage = 30
+const DirectoryPerPage = 20
 
 func (s *Server) groupDirectory(w http.ResponseWriter, r *http.Request) error {
 	st := state(r)
@@ -406,6 +406,7 @@ type groupPage struct {
 	GroupLangs   []facetValue
 	Organisation *organisations.Organisation // the organisation that started it
 	Members      []memberView
+	MemberPages  []pageLink // the members list in pages of groupMembersPerPage
 	Supporters   []groups.Supporter
 	Channels     []groups.Channel
 	Stages       []stageProgress
@@ -419,6 +420,11 @@ type groupPage struct {
 	Moderation   bool // the group moderation page is there to link to
 	Meetings     *meetingsBox
 }
+
+// groupMembersPerPage is how many members one page of a group page's
+// members list shows: admins and moderators first, then by handle. A large
+// group has thousands; the rest are on the following pages.
+const groupMembersPerPage = 100
 
 func (s *Server) groupPage(w http.ResponseWriter, r *http.Request) error {
 	a, err := s.loadGroup(r)
@@ -464,7 +470,19 @@ func (s *Server) showGroup(w http.ResponseWriter, r *http.Request, a groups.Acce
 		if err != nil {
 			return err
 		}
-		p.Members = memberViews(ms, st.member)
+		page, err := pageParam(r)
+		if err != nil {
+			return err
+		}
+		pages := max(1, (len(ms)+groupMembersPerPage-1)/groupMembersPerPage)
+		if page > pages {
+			return notFound()
+		}
+		p.Members = memberViews(ms[(page-1)*groupMembersPerPage:min(len(ms), page*groupMembersPerPage)], st.member)
+		p.MemberPages = pageLinks(groupPath(g), page, pages)
+		for i := range p.MemberPages {
+			p.MemberPages[i].URL += "#members-h"
+		}
 		admins := 0
 		for _, m := range ms {
 			if m.Role == groups.Admin {

@@ -429,42 +429,6 @@ func TestMeetingSeriesAndCancel(t *testing.T) {
 	}
 }
 
-// TestMeetingPagesSmall keeps the meetings pages small for a cheap phone
-// on a slow network: what the reader downloads for a page (its HTML, CSS
-// and JS, gzipped as served) stays under 40 KB, and so does the page's
-// own HTML unpacked. The arranging form, the largest, is about 25 KB of
-// HTML in Russian.
-func TestMeetingPagesSmall(t *testing.T) {
-	e := sqliteEnv(t)
-	e.createMember("founder")
-	g := e.supGroup("founder", "Noord Peers", groups.Public)
-	c := e.sessionClient("founder")
-	path := arrange(t, c, "group="+g.Slug, meetingForm(nil))
-	wire := func(p string) (sent, html int) {
-		req, _ := http.NewRequest(http.MethodGet, e.URL+p, nil)
-		req.Header.Set("Accept-Encoding", "gzip") // set by hand, so the body stays as sent
-		r := c.do(req)
-		if r.Status != http.StatusOK {
-			t.Fatalf("GET %s: status %d", p, r.Status)
-		}
-		return len(r.Body), len(c.get(p).Body)
-	}
-	assets := 0
-	for _, name := range []string{"involve.css", "involve.js"} {
-		n, _ := wire(e.Srv.assets.url(name))
-		assets += n
-	}
-	for _, lang := range []string{"en", "nl", "ru"} {
-		c.post("/language", url.Values{"lang": {lang}, "return": {"/"}})
-		for _, p := range []string{"/meetings/new?group=" + g.Slug, path, path + "/minutes", path + "/agenda", path + "/attendance", "/meetings"} {
-			sent, html := wire(p)
-			if sent+assets > 40<<10 || html > 40<<10 {
-				t.Errorf("%s in %s: %d bytes sent with its CSS and JS, %d bytes of HTML; over 40 KB", p, lang, sent+assets, html)
-			}
-		}
-	}
-}
-
 // TestMeetingApprovalAndInvitation walks the two closed ways of
 // registering: asking for a place that the organisers approve, and
 // registering after an invitation by handle.
