@@ -22,6 +22,12 @@ type hashParams struct {
 
 var defaultParams = hashParams{memory: 19 * 1024, time: 2, threads: 1}
 
+// CheapHashingForTests makes new hashes almost free, for test binaries that
+// make hundreds of accounts: under the race detector one real hash takes
+// about 200 ms. Hashes carry their parameters, so checking works either
+// way. Call it from TestMain, before any test runs; the binary never does.
+func CheapHashingForTests() { defaultParams = hashParams{memory: 64, time: 1, threads: 1} }
+
 // HashPassphrase returns an argon2id hash in the PHC string format, which
 // carries its own parameters so they can be raised later.
 func HashPassphrase(pass string) string {
