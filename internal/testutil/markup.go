@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"testing"
 
 	"golang.org/x/net/html"
 )
@@ -83,4 +84,48 @@ func attr(n *html.Node, key string) string {
 
 func hasAttr(n *html.Node, key string) bool {
 	return slices.ContainsFunc(n.Attr, func(a html.Attribute) bool { return a.Key == key })
+}
+
+// HostileMarkdown is seed input for fuzzing a Markdown renderer: the
+// tricks that have let script through renderers and sanitisers.
+var HostileMarkdown = []string{
+	"**bold**, _it_, [a link](https://example.org) and www.example.org",
+	"<script>alert(1)</script>",
+	"<img src=x onerror=alert(1)>",
+	"[click](javascript:alert(1))",
+	"[click](JaVaScRiPt:alert(1))",
+	"[click](java\tscript:alert(1))",
+	"[click](&#106;avascript:alert(1))",
+	"![pic](javascript:alert(1))",
+	"![](data:text/html;base64,PHNjcmlwdD4=)",
+	"<javascript:alert(1)>",
+	"| a | b |\n|---|---|\n| <b onclick=x>1</b> | 2 |",
+	"> [@mira](#post-3):\n>\n> quoted\n\n```\n<script>in code</script>\n```",
+	"# Heading {onclick=alert(1)}",
+	"[x](https://example.org \"title\\\" onmouseover=\\\"alert(1)\")",
+	"<svg><a xlink:href=\"javascript:alert(1)\">x</a></svg>",
+}
+
+var (
+	rawScript  = regexp.MustCompile(`(?i)<\s*script`)
+	rawHandler = regexp.MustCompile(`(?i)<[^>]*\son[a-z]+\s*=`)
+)
+
+// CheckSafeHTML fails t when out, rendered from in, holds anything that
+// could run script: a <script, an event-handler attribute, a javascript:
+// link, or any other markup UnsafeMarkup finds.
+func CheckSafeHTML(t testing.TB, in, out string) {
+	t.Helper()
+	if rawScript.MatchString(out) {
+		t.Errorf("%q renders with a <script: %s", in, out)
+	}
+	if rawHandler.MatchString(out) {
+		t.Errorf("%q renders with an event handler: %s", in, out)
+	}
+	for _, p := range UnsafeMarkup(out) {
+		t.Errorf("%q renders unsafely: %s\n%s", in, p, out)
+	}
+	if strings.Contains(strings.ToLower(out), `href="javascript:`) {
+		t.Errorf("%q renders a javascript: link: %s", in, out)
+	}
 }
