@@ -53,6 +53,9 @@ type DB struct {
 	dialect Dialect
 	write   *sql.DB
 	read    *sql.DB
+	// writes and reads run queries on write and read, prepared once per
+	// connection on SQLite (see stmtCache).
+	writes, reads *stmtCache
 }
 
 // Open connects to url: a postgres:// or postgresql:// URL selects
@@ -99,7 +102,8 @@ func openSQLite(path string) (*DB, error) {
 	n := max(4, 2*runtime.NumCPU())
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
-	return &DB{dialect: SQLite, write: write, read: read}, nil
+	return &DB{dialect: SQLite, write: write, read: read,
+		writes: newStmtCache(write, true), reads: newStmtCache(read, true)}, nil
 }
 
 func openPostgres(url string) (*DB, error) {
@@ -110,7 +114,8 @@ func openPostgres(url string) (*DB, error) {
 	pool.SetMaxOpenConns(20)
 	pool.SetMaxIdleConns(20)
 	pool.SetConnMaxIdleTime(5 * time.Minute)
-	return &DB{dialect: Postgres, write: pool, read: pool}, nil
+	c := newStmtCache(pool, false)
+	return &DB{dialect: Postgres, write: pool, read: pool, writes: c, reads: c}, nil
 }
 
 // Dialect reports which engine this is.
@@ -126,6 +131,8 @@ func (d *DB) Ping(ctx context.Context) error {
 
 // Close closes every connection.
 func (d *DB) Close() error {
+	d.writes.close()
+	d.reads.close()
 	err := d.write.Close()
 	if d.read != d.write {
 		err = errors.Join(err, d.read.Close())
@@ -143,24 +150,24 @@ func (d *DB) Pools() map[string]*sql.DB {
 
 // Exec runs a statement that changes data.
 func (d *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	res, err := d.write.ExecContext(ctx, d.rebind(query), normalize(args)...)
+	res, err := d.writes.exec(ctx, d.rebind(query), normalize(args))
 	return res, mapError(err)
 }
 
 // Query runs a read-only query.
 func (d *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	rows, err := d.read.QueryContext(ctx, d.rebind(query), normalize(args)...)
+	rows, err := d.reads.query(ctx, d.rebind(query), normalize(args))
 	return rows, mapError(err)
 }
 
 // QueryRow runs a read-only query expected to return at most one row.
 func (d *DB) QueryRow(ctx context.Context, query string, args ...any) *Row {
-	return &Row{row: d.read.QueryRowContext(ctx, d.rebind(query), normalize(args)...)}
+	return &Row{row: d.reads.queryRow(ctx, d.rebind(query), normalize(args))}
 }
 
 // ExecRow runs a statement that changes data and returns one row.
 func (d *DB) ExecRow(ctx context.Context, query string, args ...any) *Row {
-	return &Row{row: d.write.QueryRowContext(ctx, d.rebind(query), normalize(args)...)}
+	return &Row{row: d.writes.queryRow(ctx, d.rebind(query), normalize(args))}
 }
 
 // Tx runs fn in a transaction on the write connection, committing when fn
@@ -170,7 +177,7 @@ func (d *DB) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("db: begin: %w", mapError(err))
 	}
-	tx := &Tx{tx: stx, dialect: d.dialect}
+	tx := &Tx{tx: stx, dialect: d.dialect, stmts: d.writes}
 	if err := fn(tx); err != nil {
 		_ = stx.Rollback()
 		return err
@@ -185,22 +192,41 @@ func (d *DB) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 type Tx struct {
 	tx      *sql.Tx
 	dialect Dialect
+	stmts   *stmtCache // the write pool's, whose one connection the transaction holds
 }
 
 func (t *Tx) Dialect() Dialect { return t.dialect }
 
 func (t *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	res, err := t.tx.ExecContext(ctx, rebind(t.dialect, query), normalize(args)...)
+	query = rebind(t.dialect, query)
+	var res sql.Result
+	var err error
+	if st := t.stmts.lookup(query); st != nil {
+		res, err = t.tx.StmtContext(ctx, st).ExecContext(ctx, normalize(args)...)
+	} else {
+		res, err = t.tx.ExecContext(ctx, query, normalize(args)...)
+	}
 	return res, mapError(err)
 }
 
 func (t *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	rows, err := t.tx.QueryContext(ctx, rebind(t.dialect, query), normalize(args)...)
+	query = rebind(t.dialect, query)
+	var rows *sql.Rows
+	var err error
+	if st := t.stmts.lookup(query); st != nil {
+		rows, err = t.tx.StmtContext(ctx, st).QueryContext(ctx, normalize(args)...)
+	} else {
+		rows, err = t.tx.QueryContext(ctx, query, normalize(args)...)
+	}
 	return rows, mapError(err)
 }
 
 func (t *Tx) QueryRow(ctx context.Context, query string, args ...any) *Row {
-	return &Row{row: t.tx.QueryRowContext(ctx, rebind(t.dialect, query), normalize(args)...)}
+	query = rebind(t.dialect, query)
+	if st := t.stmts.lookup(query); st != nil {
+		return &Row{row: t.tx.StmtContext(ctx, st).QueryRowContext(ctx, normalize(args)...)}
+	}
+	return &Row{row: t.tx.QueryRowContext(ctx, query, normalize(args)...)}
 }
 
 func (t *Tx) ExecRow(ctx context.Context, query string, args ...any) *Row {
