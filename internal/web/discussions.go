@@ -383,30 +383,12 @@ func (s *Server) createThread(w http.ResponseWriter, r *http.Request, pl discPla
 
 // ---- a thread ----
 
-type discPostView struct {
-	*discussions.Post
-	AuthorName string
-	HTML       template.HTML
-	New        bool // the reader had not seen it before
-	CanEdit    bool
-	CanQuote   bool
-	ShowText   bool   // hidden posts show their text to moderators only
-	Lang       string // the language of its text, as well as can be told
-	Blocked    bool   // by a member the reader blocked: folded away
-	CanReport  bool
-	// Made in Go once per post rather than by template method calls:
-	// text/template finds each method by reflection on every call, and a
-	// page has thirty posts.
-	By, Number, Who, When, URL, QuoteURL string
-	Report                               ReportLink
-}
-
 type discThreadPage struct {
 	Base
 	Place       discPlace
 	D           *discussions.Discussion
-	Hidden      bool // hidden by a moderator, and the reader is not one
-	Posts       []discPostView
+	Hidden      bool          // hidden by a moderator, and the reader is not one
+	Posts       template.HTML // written by postsHTML
 	Page        int
 	Pages       []pageLink
 	FirstUnread string // where the reader's first unseen post is, when not on this page
@@ -507,8 +489,9 @@ func (s *Server) thread(w http.ResponseWriter, r *http.Request, d *discussions.D
 	p.p, p.Member = st.p, m // for the labels made below; render fills the rest
 	first := (page-1)*discussions.PerPage + 1
 	last := first + len(posts) - 1
+	views := make([]discPostView, 0, len(posts))
 	for _, post := range posts {
-		v := discPostView{Post: post, AuthorName: post.Author.Name(m != nil, memberID(m))}
+		v := discPostView{Post: post}
 		v.ShowText = !post.Removed() && (!post.Hidden() || pl.CanModerate)
 		if v.ShowText {
 			v.HTML = discussions.LinkPosts(discussions.Render(post.Body), d, first, last)
@@ -520,15 +503,16 @@ func (s *Server) thread(w http.ResponseWriter, r *http.Request, d *discussions.D
 		v.CanReport = m != nil && post.Author.ID != m.ID && !post.Removed() && !post.Hidden()
 		v.Blocked = !post.Author.Gone() && blocked[post.Author.ID]
 		v.By, v.Number = p.T("discussions.post.by", post.Position), p.T("discussions.post.number", post.Position)
-		v.Who, v.When, v.URL = p.Who(post.Author), p.When(post.CreatedAt), d.PostURL(post.Position)
+		v.Who, v.When = p.Who(post.Author), p.When(post.CreatedAt)
 		if v.CanQuote {
 			v.QuoteURL = p.QuoteURL(post.ID)
 		}
 		if v.CanReport {
 			v.Report = p.ReportLink("post", post.ID)
 		}
-		p.Posts = append(p.Posts, v)
+		views = append(views, v)
 	}
+	p.Posts = p.postsHTML(views)
 	if m != nil && lastRead > 0 && lastRead < d.Posts() && (lastRead+1 < first || lastRead+1 > last) {
 		p.FirstUnread = d.FirstUnreadURL()
 	}
