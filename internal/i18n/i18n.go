@@ -14,6 +14,7 @@ import (
 	"path"
 	"sort"
 	"strconv"
+	"sync"
 	"time"
 
 	"golang.org/x/text/feature/plural"
@@ -45,7 +46,13 @@ type Bundle struct {
 	keys    map[string]map[string]bool   // code -> set of keys
 	source  map[string]map[string]string // code -> key -> message, for tests
 	matcher language.Matcher
+	// plain remembers each language's messages that take no arguments: a
+	// page asks for a hundred of them, and message.Printer looks each up
+	// and formats it anew (a tenth of a thread page's time).
+	plain sync.Map // plainKey -> string
 }
+
+type plainKey struct{ code, key string }
 
 // Load reads the embedded catalogues.
 func Load() (*Bundle, error) { return load(locales) }
@@ -148,7 +155,20 @@ func (b *Bundle) Printer(l Language) *Printer {
 // T translates key, formatting args into it the fmt way. A missing key
 // shows the key itself, which tests catch.
 func (p *Printer) T(key string, args ...any) string {
-	return p.p.Sprintf(key, args...)
+	if len(args) > 0 {
+		return p.p.Sprintf(key, args...)
+	}
+	k := plainKey{p.Lang.Code, key}
+	if s, ok := p.b.plain.Load(k); ok {
+		return s.(string)
+	}
+	s := p.p.Sprintf(key)
+	// Only keys the catalogues define are kept, so a key made from a
+	// request cannot grow the map.
+	if p.b.keys[p.Lang.Code][key] || p.b.keys["en"][key] {
+		p.b.plain.Store(k, s)
+	}
+	return s
 }
 
 // N translates a key with plural forms for the count n; n is also the first
