@@ -58,7 +58,7 @@ func TestFillDiscussions(t *testing.T) {
 			t.Errorf("longest thread %d posts, languages %v", longest, langs)
 		}
 		// Every demo group got a thread.
-		dir, err := a.Groups.List(ctx, groups.Viewer{MemberID: ids["mira"], SiteModerator: true}, groups.Filter{})
+		dir, err := a.Groups.List(ctx, groups.Viewer{MemberID: ids["mira"], SiteModerator: true}, groups.Filter{}, 0, 0)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -114,7 +114,7 @@ func TestFillGroups(t *testing.T) {
 			t.Errorf("organisations working on harm reduction in Dutch: %+v", od.Organisations)
 		}
 		// Secret groups exist only for their members.
-		dir, _ := a.Groups.List(ctx, groups.Viewer{MemberID: ids["pieter-northport"]}, groups.Filter{})
+		dir, _ := a.Groups.List(ctx, groups.Viewer{MemberID: ids["pieter-northport"]}, groups.Filter{}, 0, 0)
 		for _, g := range dir.Groups {
 			if g.Visibility == groups.Secret {
 				t.Errorf("a secret demo group is listed for an outsider: %s", g.Slug)

@@ -2,6 +2,7 @@ package groups
 
 import (
 	"context"
+	"strings"
 
 	"involve/internal/facets"
 )
@@ -12,21 +13,28 @@ type Filter = facets.Filter
 // Facet is one value of a filter with how many groups it would show.
 type Facet = facets.Facet
 
-// Directory is the groups a viewer may see that match a filter, with the
-// counts for each filter value (given the other filters).
+// Directory is the groups a viewer may see that match a filter, one page
+// of them, with the counts for each filter value (given the other filters).
 type Directory struct {
-	Groups    []*Group
-	Total     int // all groups the viewer may see, unfiltered
+	Groups    []*Group // the page asked for, in name order
+	Matched   int      // groups that match the filter, on every page
+	Total     int      // all groups the viewer may see, unfiltered
 	Kinds     []Facet
 	Regions   []Facet
 	Topics    []Facet
 	Languages []Facet
 }
 
-// List returns the directory for a viewer. Secret groups appear only to
-// their members; hidden groups to nobody but their members.
-func (s *Store) List(ctx context.Context, v Viewer, f Filter) (*Directory, error) {
-	rows, err := s.db.Query(ctx, `SELECT `+columns+` FROM groups g
+// List returns the directory for a viewer, with the matching groups from
+// offset, at most limit of them (all when limit < 1). Secret groups appear
+// only to their members; hidden groups to nobody but their members.
+//
+// The counts need every visible group's kind, region, topics and
+// languages, so those are read for all of them; the rest of a group (its
+// about text above all) only for the page shown. Reading whole rows for
+// all 500 groups of a large site was most of the directory's time.
+func (s *Store) List(ctx context.Context, v Viewer, f Filter, offset, limit int) (*Directory, error) {
+	rows, err := s.db.Query(ctx, `SELECT g.id, g.kind, g.region, g.topics, g.languages FROM groups g
 		WHERE (g.visibility <> ? AND g.hidden_at IS NULL)
 		   OR g.id IN (SELECT group_id FROM group_members WHERE member_id = ?)
 		ORDER BY g.name, g.id`, Secret, v.MemberID)
@@ -34,27 +42,71 @@ func (s *Store) List(ctx context.Context, v Viewer, f Filter) (*Directory, error
 		return nil, err
 	}
 	defer rows.Close()
-	var all []*Group
+	var ids []int64
+	var entries []facets.Entry
+	for rows.Next() {
+		var id int64
+		var e facets.Entry
+		var topics, langs string
+		if err := rows.Scan(&id, &e.Kind, &e.Region, &topics, &langs); err != nil {
+			return nil, err
+		}
+		e.Topics, e.Languages = SplitList(topics), SplitList(langs)
+		ids = append(ids, id)
+		entries = append(entries, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	match, c := facets.Count(entries, f, Kinds)
+	d := &Directory{Total: len(ids), Kinds: c.Kinds, Regions: c.Regions, Topics: c.Topics, Languages: c.Languages}
+	var page []int64
+	for i, id := range ids {
+		if !match[i] {
+			continue
+		}
+		if d.Matched >= offset && (limit < 1 || len(page) < limit) {
+			page = append(page, id)
+		}
+		d.Matched++
+	}
+	if d.Groups, err = s.byIDs(ctx, page); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// byIDs reads whole groups, in the order of ids.
+func (s *Store) byIDs(ctx context.Context, ids []int64) ([]*Group, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := s.db.Query(ctx, `SELECT `+columns+` FROM groups g WHERE g.id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	byID := make(map[int64]*Group, len(ids))
 	for rows.Next() {
 		g, err := scan(rows)
 		if err != nil {
 			return nil, err
 		}
-		all = append(all, g)
+		byID[g.ID] = g
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	entries := make([]facets.Entry, len(all))
-	for i, g := range all {
-		entries[i] = facets.Entry{Kind: g.Kind, Region: g.Region, Topics: g.Topics, Languages: g.Languages}
-	}
-	match, c := facets.Count(entries, f, Kinds)
-	d := &Directory{Total: len(all), Kinds: c.Kinds, Regions: c.Regions, Topics: c.Topics, Languages: c.Languages}
-	for i, g := range all {
-		if match[i] {
-			d.Groups = append(d.Groups, g)
+	out := make([]*Group, 0, len(ids))
+	for _, id := range ids {
+		if g := byID[id]; g != nil {
+			out = append(out, g)
 		}
 	}
-	return d, nil
+	return out, nil
 }

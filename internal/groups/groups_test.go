@@ -541,7 +541,7 @@ func TestDirectory(t *testing.T) {
 				topics:  []groups.Facet{{Value: "HIV", Count: 1}, {Value: "Harm Reduction", Count: 1}},
 				langs:   []groups.Facet{{Value: "en", Count: 1}, {Value: "lv", Count: 1}, {Value: "nl", Count: 1}, {Value: "ru", Count: 1}}},
 		} {
-			dir, err := fx.s.List(fx.ctx, tc.v, tc.f)
+			dir, err := fx.s.List(fx.ctx, tc.v, tc.f, 0, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -873,7 +873,7 @@ func TestMemberCount(t *testing.T) {
 		}
 		want(g, 2)
 		want(other, 1)
-		dir, err := fx.s.List(fx.ctx, groups.Viewer{}, groups.Filter{})
+		dir, err := fx.s.List(fx.ctx, groups.Viewer{}, groups.Filter{}, 0, 0)
 		if err != nil {
 			t.Fatal(err)
 		}

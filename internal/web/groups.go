@@ -130,7 +130,8 @@ func (s *Server) groupDirectory(w http.ResponseWriter, r *http.Request) error {
 	}
 	cur := directoryQuery(r, groups.Kinds)
 	dir, err := s.Groups.List(r.Context(), groupViewer(st.member),
-		groups.Filter{Kind: cur["kind"], Region: cur["region"], Topic: cur["topic"], Language: cur["language"]})
+		groups.Filter{Kind: cur["kind"], Region: cur["region"], Topic: cur["topic"], Language: cur["language"]},
+		(page-1)*DirectoryPerPage, DirectoryPerPage)
 	if err != nil {
 		return err
 	}
@@ -157,15 +158,15 @@ func (s *Server) groupDirectory(w http.ResponseWriter, r *http.Request) error {
 		directoryFacets("/groups", cur, "topic", st.p.T("groups.filter.topic"), 0, topics),
 		directoryFacets("/groups", cur, "language", st.p.T("groups.filter.language"), 0, languages),
 	}
-	pages := max(1, (len(dir.Groups)+DirectoryPerPage-1)/DirectoryPerPage)
+	pages := max(1, (dir.Matched+DirectoryPerPage-1)/DirectoryPerPage)
 	if page > pages {
 		return notFound()
 	}
-	for _, g := range dir.Groups[(page-1)*DirectoryPerPage : min(len(dir.Groups), page*DirectoryPerPage)] {
+	for _, g := range dir.Groups {
 		p.Groups = append(p.Groups, newGroupCard(g))
 	}
 	p.Pages = pageLinks(directoryURL("/groups", cur), page, pages)
-	p.Matched = len(dir.Groups)
+	p.Matched = dir.Matched
 	p.Total = dir.Total
 	p.Title = st.p.T("groups.title")
 	p.Nav = "groups"
