@@ -253,10 +253,14 @@ type ListQuery struct {
 	WithHidden bool
 	Page       int // from 1
 	PerPage    int
+	// NoTotal skips counting every thread of the place, for a caller that
+	// shows no page links (a group page's latest five); List returns -1.
+	NoTotal bool
 }
 
 // List returns a page of threads, pinned first, then by latest post, with
-// the viewer's unread counts, and how many threads there are in all.
+// the viewer's unread counts, and how many threads there are in all
+// (unless lq.NoTotal).
 func (s *Store) List(ctx context.Context, lq ListQuery) ([]*Discussion, int, error) {
 	where := ` WHERE d.group_id IS NULL`
 	args := []any{}
@@ -267,9 +271,11 @@ func (s *Store) List(ctx context.Context, lq ListQuery) ([]*Discussion, int, err
 	if !lq.WithHidden {
 		where += ` AND d.hidden_at IS NULL`
 	}
-	var total int
-	if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM discussions d`+where, args...).Scan(&total); err != nil {
-		return nil, 0, err
+	total := -1
+	if !lq.NoTotal {
+		if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM discussions d`+where, args...).Scan(&total); err != nil {
+			return nil, 0, err
+		}
 	}
 	if lq.PerPage <= 0 {
 		lq.PerPage = 30

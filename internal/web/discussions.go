@@ -279,7 +279,7 @@ func (s *Server) groupDiscussionSummary(ctx context.Context, g *groups.Group, vi
 	if err != nil || !a.CanSeeContent() {
 		return nil, err
 	}
-	list, _, err := s.Discussions.List(ctx, discussions.ListQuery{GroupID: &g.ID, ViewerID: viewer.MemberID, Page: 1, PerPage: 5})
+	list, _, err := s.Discussions.List(ctx, discussions.ListQuery{GroupID: &g.ID, ViewerID: viewer.MemberID, Page: 1, PerPage: 5, NoTotal: true})
 	if err != nil {
 		return nil, err
 	}
