@@ -12,6 +12,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"involve/internal/accounts"
@@ -36,7 +37,7 @@ type testEnv struct {
 // newEnv starts a server on d.
 func newEnv(t testing.TB, d *db.DB) *testEnv {
 	t.Helper()
-	bundle, err := i18n.Load()
+	bundle, err := loadBundle()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,8 +68,18 @@ func testLogger() *slog.Logger {
 	return slog.New(slog.NewTextHandler(io.Discard, nil))
 }
 
-// sqliteEnv is newEnv on a fresh SQLite database.
-func sqliteEnv(t testing.TB) *testEnv { return newEnv(t, testutil.SQLite(t)) }
+// loadBundle reads the catalogues once for all tests; a Bundle is only
+// read from.
+var loadBundle = sync.OnceValues(i18n.Load)
+
+// sqliteEnv is newEnv on a fresh SQLite database: a copy of one migrated
+// and with the guide seeded once, as app.New does on every start.
+func sqliteEnv(t testing.TB) *testEnv { return newEnv(t, testutil.SQLiteFrom(t, "seeded", seedApp)) }
+
+func seedApp(ctx context.Context, d *db.DB) error {
+	_, err := app.New(ctx, d)
+	return err
+}
 
 // client is a browser stand-in: it keeps cookies and does not follow
 // redirects, so tests see each step.
