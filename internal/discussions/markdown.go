@@ -226,6 +226,10 @@ func PostLang(body, threadLang string) string {
 	cyr, lat := 0, 0
 	for _, r := range body {
 		switch {
+		case r < utf8.RuneSelf: // most text: no table lookup for ASCII
+			if 'a' <= r|0x20 && r|0x20 <= 'z' {
+				lat++
+			}
 		case unicode.Is(unicode.Cyrillic, r):
 			cyr++
 		case unicode.Is(unicode.Latin, r):
