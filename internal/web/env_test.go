@@ -320,12 +320,14 @@ var (
 	inputValue    = regexp.MustCompile(`<input id="f-[a-z_]+" name="[a-z_]+" type="[a-z]+" value="([^"]*)"`)
 	textareaValue = regexp.MustCompile(`(?s)<textarea [^>]*>(.*?)</textarea>`)
 	selectedValue = regexp.MustCompile(`<option value="([^"]*)" selected>`)
+	// An option whose value is its label is written without the value.
+	selectedLabel = regexp.MustCompile(`<option selected>([^<]*)</option>`)
 )
 
 // fieldValue returns what a field shows as typed or chosen.
 func fieldValue(body, name string) string {
 	b := formField(body, name)
-	for _, re := range []*regexp.Regexp{inputValue, textareaValue, selectedValue} {
+	for _, re := range []*regexp.Regexp{inputValue, textareaValue, selectedValue, selectedLabel} {
 		if m := re.FindStringSubmatch(b); m != nil {
 			return html.UnescapeString(m[1])
 		}

@@ -61,7 +61,7 @@ func TestBrowserMeetings(t *testing.T) {
 	b.run(chromedp.SetValue("#f-date", day, chromedp.ByQuery),
 		chromedp.SetValue("#f-start_time", "18:00", chromedp.ByQuery),
 		chromedp.SetValue("#f-end_time", "20:00", chromedp.ByQuery),
-		chromedp.SetValue("#f-time_zone", "Europe/Amsterdam", chromedp.ByQuery))
+		chromedp.SetValue("#f-time_zone", "Europe / Amsterdam", chromedp.ByQuery))
 	b.sendKeys("#f-venue", "Harbour House")
 	b.sendKeys("#f-address", "Kade 1, Utrecht")
 	b.sendKeys("#f-travel", "Public transport paid back in cash on the day, up to 20 euro")

@@ -190,8 +190,10 @@ func (p *meetingFormPage) InterpretationChoices() []choiceItem {
 	return out
 }
 
-// meetingInput reads the meeting form.
+// meetingInput reads the meeting form. The zone comes as its label (see
+// zoneField) and is kept as its name, for the checks and the form shown again.
 func meetingInput(f *Form) meetings.Input {
+	f.Values.Set("time_zone", zoneFromLabel(f.Get("time_zone")))
 	return meetings.Input{
 		Title: f.Get("title"), Description: f.Get("description"), TimeZone: f.Get("time_zone"),
 		Date: f.Get("date"), StartTime: f.Get("start_time"), EndDate: f.Get("end_date"), EndTime: f.Get("end_time"),

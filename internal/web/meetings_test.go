@@ -71,7 +71,7 @@ func TestMeetingFormValidation(t *testing.T) {
 	c := e.sessionClient("founder")
 
 	r := c.get("/meetings/new?group=" + g.Slug)
-	if r.Status != http.StatusOK || fieldValue(r.Body, "time_zone") != "Europe/London" {
+	if r.Status != http.StatusOK || fieldValue(r.Body, "time_zone") != "Europe / London" {
 		t.Fatalf("the new meeting form: status %d, zone %q", r.Status, fieldValue(r.Body, "time_zone"))
 	}
 	for _, tc := range []struct {
@@ -117,13 +117,23 @@ func TestMeetingFormValidation(t *testing.T) {
 	if r := c.get(path); !strings.Contains(unescaped(r.Body), "America / Argentina / Salta") {
 		t.Errorf("the meeting page does not name its zone")
 	}
+	// The form sends a zone as its option's label, which names it too.
+	path = arrange(t, c, "group="+g.Slug, meetingForm(map[string]string{"time_zone": "America / North Dakota / New Salem"}))
+	if r := c.get(path); !strings.Contains(unescaped(r.Body), "America / North Dakota / New Salem") {
+		t.Errorf("a zone sent as its label is not kept")
+	}
+	for _, z := range append(meetingZones, "America/North_Dakota/New_Salem", "") {
+		if got := zoneFromLabel(zoneLabel(z)); got != z {
+			t.Errorf("zoneFromLabel(zoneLabel(%q)) = %q", z, got)
+		}
+	}
 	// Staff of the organisation arrange for it; a group member may not.
 	arrange(t, e.sessionClient("staffer"), "organisation="+o.Slug, meetingForm(nil))
 	if r := e.sessionClient("staffer").post("/meetings/new?group="+g.Slug, meetingForm(nil)); r.Status != http.StatusForbidden {
 		t.Errorf("staff arranging for a group they do not run: status %d", r.Status)
 	}
-	if n := e.rowsOf(`SELECT COUNT(*), 0, 0, 0, 0, 0, 0, 0 FROM meetings`); n[0] != "2 0 0 0 0 0 0 0" {
-		t.Errorf("meetings stored: %v, want 2", n)
+	if n := e.rowsOf(`SELECT COUNT(*), 0, 0, 0, 0, 0, 0, 0 FROM meetings`); n[0] != "3 0 0 0 0 0 0 0" {
+		t.Errorf("meetings stored: %v, want 3", n)
 	}
 }
 

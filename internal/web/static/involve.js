@@ -28,17 +28,17 @@
   var zone = window.Intl && Intl.DateTimeFormat().resolvedOptions().timeZone;
   var zoneSelect = zoneForm && zoneForm.querySelector("#f-time_zone");
   if (zoneSelect && zone && zone.indexOf("/") > 0) {
+    var label = zone.replace(/_/g, " ").replace(/\//g, " / ");
     var listed = false;
     for (var i = 0; i < zoneSelect.options.length; i++) {
-      if (zoneSelect.options[i].value === zone) { listed = true; }
+      if (zoneSelect.options[i].value === label) { listed = true; }
     }
     if (!listed) {
       var opt = document.createElement("option");
-      opt.value = zone;
-      opt.textContent = zone.replace(/_/g, " ").replace(/\//g, " / ");
+      opt.textContent = label;
       zoneSelect.insertBefore(opt, zoneSelect.firstChild);
     }
-    zoneSelect.value = zone;
+    zoneSelect.value = label;
   }
   // Confirm before destructive actions marked data-confirm.
   document.addEventListener("submit", function (e) {
