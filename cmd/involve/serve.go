@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/debug"
 	"runtime/pprof"
 	"time"
 
@@ -49,6 +50,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
+	tuneGC()
 	log := newLogger(stderr, cfg.LogLevel)
 	a, err := app.Open(ctx, cfg.DatabaseURL())
 	if err != nil {
@@ -140,4 +142,21 @@ func startCPUProfile(path string) (func(), error) {
 		pprof.StopCPUProfile()
 		f.Close()
 	}, nil
+}
+
+// serverGCPercent is the garbage collector's target when GOGC is not set.
+//
+// A page makes about 200 KB of short-lived garbage, and the server's live
+// heap is small (tens of megabytes), so with Go's default of 100 the
+// collector ran often enough to take a sixth of a busy server's CPU. At
+// 200 it runs half as often; the heap may grow to three times the live
+// data instead of two, a few tens of megabytes more. The thread page
+// under wrk (scale-1 data, GOGC=100 and 200 taking turns): 2,434 / 3,328
+// and 2,561 / 2,932 req/s. GOGC in the environment still decides.
+const serverGCPercent = 200
+
+func tuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(serverGCPercent)
+	}
 }
