@@ -23,7 +23,7 @@ func BenchmarkSearch(b *testing.B) {
 	}
 	defer d.Close()
 	ix := New(d)
-	for _, q := range []string{"naloxone training", "n", "harm reduction"} {
+	for _, q := range []string{"naloxone training", "n", "harm reduction", "housing"} {
 		b.Run(q, func(b *testing.B) {
 			for b.Loop() {
 				if _, _, err := ix.Search(ctx, q, "en", Viewer{}, 30); err != nil {

@@ -133,3 +133,22 @@ func TestSingleLetterIsWholeWord(t *testing.T) {
 		}
 	})
 }
+
+// A long thread's snippet shows where its words are, however far into the
+// body (PostgreSQL marks only a window of it), even when one of them is
+// seen alone earlier on.
+func TestSnippetFarIntoBody(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		ix := search.New(d)
+		filler := strings.Repeat("We met at the library and talked about the weather. ", 200)
+		put(t, d, ix, search.Document{Kind: "discussion", Ref: "1", Lang: "en", Title: "Peers", URL: "/d/1",
+			Body: "The trainer was late. " + filler + "Then we ran naloxone training for peers. " + filler})
+		hits, _, err := ix.Search(context.Background(), "naloxone training", "en", search.Viewer{}, 10)
+		if err != nil || len(hits) != 1 {
+			t.Fatalf("%v %v", hits, err)
+		}
+		if s := string(hits[0].Snippet); !strings.Contains(s, "<mark>naloxone</mark> <mark>training</mark>") {
+			t.Errorf("snippet: %s", s)
+		}
+	})
+}
