@@ -3,6 +3,7 @@ package meetings
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -24,7 +25,11 @@ type Filter struct {
 	Mode           string // InPerson, Online or Both
 	GroupID        int64
 	OrganisationID int64
-	Limit          int // 0 = 200
+	// GroupSlug and OrganisationSlug choose an organiser by address, among
+	// those the listing's counts name: one the viewer may not see, or
+	// with no meeting under the other filters, lists nothing.
+	GroupSlug, OrganisationSlug string
+	Limit                       int // 0 = 200
 }
 
 // Listing is the meetings a viewer may see that match a filter, with the
@@ -35,6 +40,9 @@ type Listing struct {
 	Modes     []Facet
 	Regions   []Facet
 	Languages []Facet
+	// Who arranges the meetings, under the mode, region and language
+	// filters (not the group or organisation chosen), most meetings first.
+	Groups, Organisations []OrganiserFacet
 }
 
 // listingMax bounds how many meetings one listing reads.
@@ -51,56 +59,191 @@ func visibleTo(v Viewer) (string, []any) {
 		OR m.group_id IN (SELECT group_id FROM group_members WHERE member_id = ?))`, []any{groups.Public, v.MemberID}
 }
 
-// List returns the upcoming (or past) meetings v may see, filtered. A
-// meeting counts as upcoming until it ends; cancelled ones are listed
-// (marked) so nobody travels to one.
-func (s *Store) List(ctx context.Context, v Viewer, f Filter) (*Listing, error) {
+// listed is what a listing's counts need of one meeting. Listings read
+// only this for every meeting of the period, and whole meetings (with
+// their registration counts) only for those shown: reading whole rows for
+// a thousand meetings made /meetings the slowest page after search.
+type listed struct {
+	id               int64
+	mode, region     string
+	language         string
+	group, org       Organiser
+	groupSlug, gName string
+	orgSlug, oName   string
+}
+
+// scan reads the meetings of the period v may see, in listing order (at
+// most listingMax), of one organiser when o names one.
+func (s *Store) scan(ctx context.Context, v Viewer, past bool, o Organiser) ([]listed, error) {
 	cond, args := visibleTo(v)
-	now := s.now()
-	q := `SELECT ` + columns + from + ` WHERE ` + cond
-	if f.Past {
+	q := `SELECT m.id, m.mode, m.region, m.language, COALESCE(m.group_id, 0), COALESCE(g.slug, ''), COALESCE(g.name, ''),
+		COALESCE(m.organisation_id, 0), COALESCE(o.slug, ''), COALESCE(o.name, '')` + from + ` WHERE ` + cond
+	if past {
 		q += ` AND m.ends_at <= ?`
 	} else {
 		q += ` AND m.ends_at > ?`
 	}
-	args = append(args, now)
-	if f.GroupID != 0 {
+	args = append(args, s.now())
+	if o.GroupID != 0 {
 		q += ` AND m.group_id = ?`
-		args = append(args, f.GroupID)
+		args = append(args, o.GroupID)
 	}
-	if f.OrganisationID != 0 {
+	if o.OrganisationID != 0 {
 		q += ` AND m.organisation_id = ?`
-		args = append(args, f.OrganisationID)
+		args = append(args, o.OrganisationID)
 	}
-	if f.Past {
+	if past {
 		q += ` ORDER BY m.starts_at DESC, m.id DESC`
 	} else {
 		q += ` ORDER BY m.starts_at, m.id`
 	}
 	q += fmt.Sprintf(` LIMIT %d`, listingMax)
-	all, err := listMeetings(ctx, s.db, q, args...)
+	rows, err := s.db.Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []listed
+	for rows.Next() {
+		var l listed
+		if err := rows.Scan(&l.id, &l.mode, &l.region, &l.language, &l.group.GroupID, &l.groupSlug, &l.gName,
+			&l.org.OrganisationID, &l.orgSlug, &l.oName); err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// count matches the listed meetings against the mode, region and language
+// of f and counts each value of those filters.
+func count(all []listed, f Filter) ([]bool, facets.Counts) {
+	entries := make([]facets.Entry, len(all))
+	for i, m := range all {
+		entries[i] = facets.Entry{Kind: m.mode, Region: m.region}
+		if m.language != "" {
+			entries[i].Languages = []string{m.language}
+		}
+	}
+	return facets.Count(entries, facets.Filter{Kind: f.Mode, Region: f.Region, Language: f.Language}, Modes)
+}
+
+// List returns the upcoming (or past) meetings v may see, filtered. A
+// meeting counts as upcoming until it ends; cancelled ones are listed
+// (marked) so nobody travels to one.
+func (s *Store) List(ctx context.Context, v Viewer, f Filter) (*Listing, error) {
+	all, err := s.scan(ctx, v, f.Past, Organiser{})
 	if err != nil {
 		return nil, fmt.Errorf("meetings: list: %w", err)
 	}
-	entries := make([]facets.Entry, len(all))
-	for i, m := range all {
-		entries[i] = facets.Entry{Kind: m.Mode, Region: m.Region}
-		if m.Language != "" {
-			entries[i].Languages = []string{m.Language}
+	match, _ := count(all, f)
+	l := &Listing{}
+	l.Groups, l.Organisations = organisers(all, match)
+	if f.GroupSlug != "" {
+		f.GroupID = -1 // none
+		for _, o := range l.Groups {
+			if o.Slug == f.GroupSlug {
+				f.GroupID = o.GroupID
+			}
 		}
 	}
-	match, c := facets.Count(entries, facets.Filter{Kind: f.Mode, Region: f.Region, Language: f.Language}, Modes)
-	l := &Listing{Total: len(all), Modes: c.Kinds, Regions: c.Regions, Languages: c.Languages}
+	if f.OrganisationSlug != "" {
+		f.OrganisationID = -1
+		for _, o := range l.Organisations {
+			if o.Slug == f.OrganisationSlug {
+				f.OrganisationID = o.OrganisationID
+			}
+		}
+	}
+	if f.GroupID != 0 || f.OrganisationID != 0 {
+		// One organiser's meetings may lie beyond the first listingMax
+		// of everyone's.
+		if all, err = s.scan(ctx, v, f.Past, Organiser{GroupID: f.GroupID, OrganisationID: f.OrganisationID}); err != nil {
+			return nil, fmt.Errorf("meetings: list: %w", err)
+		}
+	}
+	match, c := count(all, f)
+	l.Total, l.Modes, l.Regions, l.Languages = len(all), c.Kinds, c.Regions, c.Languages
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 200
 	}
+	var ids []int64
 	for i, m := range all {
-		if match[i] && len(l.Meetings) < limit {
-			l.Meetings = append(l.Meetings, m)
+		if match[i] && len(ids) < limit {
+			ids = append(ids, m.id)
 		}
 	}
+	if l.Meetings, err = s.byIDs(ctx, ids); err != nil {
+		return nil, fmt.Errorf("meetings: list: %w", err)
+	}
 	return l, nil
+}
+
+// OrganiserFacet is a group or an organisation with how many meetings of
+// a listing it arranges.
+type OrganiserFacet struct {
+	Organiser
+	Slug, Name string
+	Count      int
+}
+
+// organisers counts the matching meetings by who arranges them, most
+// first, then by name.
+func organisers(all []listed, match []bool) (grs, orgs []OrganiserFacet) {
+	gi, oi := map[int64]int{}, map[int64]int{}
+	for i, m := range all {
+		switch {
+		case !match[i]:
+		case m.group.GroupID != 0:
+			if _, ok := gi[m.group.GroupID]; !ok {
+				gi[m.group.GroupID] = len(grs)
+				grs = append(grs, OrganiserFacet{Organiser: m.group, Slug: m.groupSlug, Name: m.gName})
+			}
+			grs[gi[m.group.GroupID]].Count++
+		case m.org.OrganisationID != 0:
+			if _, ok := oi[m.org.OrganisationID]; !ok {
+				oi[m.org.OrganisationID] = len(orgs)
+				orgs = append(orgs, OrganiserFacet{Organiser: m.org, Slug: m.orgSlug, Name: m.oName})
+			}
+			orgs[oi[m.org.OrganisationID]].Count++
+		}
+	}
+	for _, l := range [][]OrganiserFacet{grs, orgs} {
+		slices.SortStableFunc(l, func(a, b OrganiserFacet) int {
+			if a.Count != b.Count {
+				return b.Count - a.Count
+			}
+			return strings.Compare(a.Name, b.Name)
+		})
+	}
+	return grs, orgs
+}
+
+// byIDs reads whole meetings, in the order of ids.
+func (s *Store) byIDs(ctx context.Context, ids []int64) ([]*Meeting, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	ms, err := listMeetings(ctx, s.db, `SELECT `+columns+from+` WHERE m.id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]*Meeting, len(ms))
+	for _, m := range ms {
+		byID[m.ID] = m
+	}
+	out := make([]*Meeting, 0, len(ids))
+	for _, id := range ids {
+		if m := byID[id]; m != nil {
+			out = append(out, m)
+		}
+	}
+	return out, nil
 }
 
 // Next returns the next n upcoming meetings of one group or organisation

@@ -5,7 +5,6 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -388,41 +387,9 @@ func (s *Server) meetingList(w http.ResponseWriter, r *http.Request) error {
 	v := meetingViewer(st.member)
 	base := meetings.Filter{Past: past, Region: cur["region"], Language: cur["language"], Mode: cur["mode"]}
 
-	// Who arranges what, counted under the other filters: the store
-	// counts modes, regions and languages; groups and organisations are
-	// counted here from the same listing.
-	wide := base
-	wide.Limit = 1000
-	all, err := s.Meetings.List(ctx, v, wide)
-	if err != nil {
-		return err
-	}
-	groupCount, orgCount := map[string]int{}, map[string]int{}
-	groupName, orgName := map[string]string{}, map[string]string{}
-	groupID, orgID := map[string]int64{}, map[string]int64{}
-	for _, m := range all.Meetings {
-		if m.GroupID != nil {
-			groupCount[m.GroupSlug]++
-			groupName[m.GroupSlug], groupID[m.GroupSlug] = m.GroupName, *m.GroupID
-		} else if m.OrganisationID != nil {
-			orgCount[m.OrgSlug]++
-			orgName[m.OrgSlug], orgID[m.OrgSlug] = m.OrgName, *m.OrganisationID
-		}
-	}
 	f := base
 	f.Limit = page*meetingsPerPage + 1
-	if slug := cur["group"]; slug != "" {
-		f.GroupID = groupID[slug]
-		if f.GroupID == 0 {
-			f.GroupID = -1 // nothing of it matches the other filters, or it is not the reader's to see
-		}
-	}
-	if slug := cur["organisation"]; slug != "" {
-		f.OrganisationID = orgID[slug]
-		if f.OrganisationID == 0 {
-			f.OrganisationID = -1
-		}
-	}
+	f.GroupSlug, f.OrganisationSlug = cur["group"], cur["organisation"]
 	l, err := s.Meetings.List(ctx, v, f)
 	if err != nil {
 		return err
@@ -487,12 +454,8 @@ func (s *Server) meetingList(w http.ResponseWriter, r *http.Request) error {
 	for _, x := range l.Languages {
 		languages = append(languages, languageFacet(x.Value, x.Count))
 	}
-	for _, slug := range sortedKeys(groupCount) {
-		grs = append(grs, facetValue{Value: slug, Label: groupName[slug], Count: groupCount[slug]})
-	}
-	for _, slug := range sortedKeys(orgCount) {
-		orgs = append(orgs, facetValue{Value: slug, Label: orgName[slug], Count: orgCount[slug]})
-	}
+	grs = organiserFacets(l.Groups, cur["group"])
+	orgs = organiserFacets(l.Organisations, cur["organisation"])
 	p.Facets = []facetList{
 		directoryFacets(facetBase, keep, "mode", st.p.T("meetings.filter.mode"), 0, modes),
 		directoryFacets(facetBase, keep, "region", st.p.T("meetings.filter.region"), 0, regions),
@@ -512,19 +475,22 @@ func (s *Server) meetingList(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, http.StatusOK, "meetings", p)
 }
 
-// sortedKeys returns a count map's keys, most counted first, then by key.
-func sortedKeys(m map[string]int) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		if m[keys[i]] != m[keys[j]] {
-			return m[keys[i]] > m[keys[j]]
+// organiserFacetsMax is how many groups, and how many organisations, the
+// list's filters name: those with the most meetings. With hundreds of
+// groups arranging meetings, naming them all took the page past 40 KB;
+// every group's and organisation's page lists its own meetings.
+const organiserFacetsMax = 12
+
+// organiserFacets are the filter values for who arranges the meetings,
+// most meetings first, with the one chosen always among them.
+func organiserFacets(all []meetings.OrganiserFacet, chosen string) []facetValue {
+	var out []facetValue
+	for i, o := range all {
+		if i < organiserFacetsMax || strings.EqualFold(o.Slug, chosen) {
+			out = append(out, facetValue{Value: o.Slug, Label: o.Name, Count: o.Count})
 		}
-		return keys[i] < keys[j]
-	})
-	return keys
+	}
+	return out
 }
 
 // arrangePlaces lists where the reader may arrange a meeting: the groups

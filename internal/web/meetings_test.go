@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -494,5 +495,64 @@ func TestMeetingApprovalAndInvitation(t *testing.T) {
 	}
 	if n := e.rowsOf(`SELECT COUNT(*), 0, 0, 0, 0, 0, 0, 0 FROM notifications WHERE kind = 'meeting.invited'`); n[0] != "1 0 0 0 0 0 0 0" {
 		t.Errorf("invitation notifications: %v", n)
+	}
+}
+
+// TestMeetingListOrganisers checks the list's filters by who arranges a
+// meeting: counted under the other filters, secret groups left out for
+// outsiders, at most organiserFacetsMax named (the one chosen always),
+// and a chosen group showing only its meetings.
+func TestMeetingListOrganisers(t *testing.T) {
+	e := sqliteEnv(t)
+	for _, h := range []string{"founder", "boss"} {
+		e.createMember(h)
+	}
+	founder := e.sessionClient("founder")
+	var gs []*groups.Group
+	for i := range organiserFacetsMax + 2 {
+		g := e.supGroup("founder", fmt.Sprintf("Peer circle %02d", i), groups.Public)
+		gs = append(gs, g)
+		// The first groups arrange more meetings, so they come first.
+		for range max(1, organiserFacetsMax+2-i-10) {
+			arrange(t, founder, "group="+g.Slug, meetingForm(map[string]string{"title": "Circle meeting " + g.Name, "mode": "online",
+				"venue": "", "address": "", "online_link": "https://meet.example/x"}))
+		}
+	}
+	sec := e.supGroup("founder", "Quiet Circle", groups.Secret)
+	arrange(t, founder, "group="+sec.Slug, meetingForm(map[string]string{"title": "Hidden circle meeting"}))
+	o := e.createOrganisation("boss", "Harbour Service", organisations.Service, true)
+	arrange(t, e.sessionClient("boss"), "organisation="+o.Slug, meetingForm(map[string]string{"title": "Service open day"}))
+
+	anon := e.client()
+	body := anon.get("/meetings").Body
+	named := func(body string, g *groups.Group) bool { return strings.Contains(body, "group="+g.Slug+`"`) }
+	for i, g := range gs {
+		if want := i < organiserFacetsMax; named(body, g) != want {
+			t.Errorf("group %d named in the filters: %v, want %v", i, !want, want)
+		}
+	}
+	if named(body, sec) || strings.Contains(body, "Quiet Circle") {
+		t.Error("a secret group is named to a visitor")
+	}
+	if !strings.Contains(body, "organisation="+o.Slug+`"`) {
+		t.Error("the organisation is not among the filters")
+	}
+	if !strings.Contains(body, `>Peer circle 00 (4)</a>`) {
+		t.Errorf("the busiest group's count is missing:\n%s", body)
+	}
+
+	// A group beyond the first dozen, once chosen, is named and listed alone.
+	last := gs[len(gs)-1]
+	body = anon.get("/meetings?group=" + last.Slug).Body
+	if !named(body, last) || !strings.Contains(body, "Circle meeting "+last.Name) || strings.Contains(body, "Circle meeting "+gs[0].Name) {
+		t.Errorf("filtered by %s: wrong meetings or filters", last.Slug)
+	}
+	// Under another filter the counts follow: no online meetings are the
+	// organisation's, so it drops out.
+	if body = anon.get("/meetings?mode=online").Body; strings.Contains(body, "organisation="+o.Slug+`"`) {
+		t.Error("the organisation is named under a filter none of its meetings match")
+	}
+	if !strings.Contains(founder.get("/meetings").Body, "Quiet Circle") {
+		t.Error("a secret group is not named to its member")
 	}
 }
