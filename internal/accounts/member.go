@@ -185,15 +185,19 @@ func NewStore(d *db.DB) *Store { return &Store{db: d, now: time.Now} }
 const memberColumns = `id, handle, locale, display_name, display_name_vis, pronouns, pronouns_vis,
 	languages, languages_vis, region, region_vis, bio, bio_vis, email, email_vis, created_at, passphrase_set_at`
 
+// memberColumnsM are memberColumns of the members table named m, for
+// queries that join it.
+var memberColumnsM = "m." + strings.Join(strings.Fields(strings.ReplaceAll(memberColumns, ",", " ")), ", m.")
+
 type scanner interface{ Scan(dest ...any) error }
 
-func scanMember(s scanner) (*Member, error) {
+func scanMember(s scanner, more ...any) (*Member, error) {
 	m := &Member{}
 	p := &m.Profile
-	err := s.Scan(&m.ID, &m.Handle, &m.Locale, &p.DisplayName.Value, &p.DisplayName.Vis,
+	err := s.Scan(append([]any{&m.ID, &m.Handle, &m.Locale, &p.DisplayName.Value, &p.DisplayName.Vis,
 		&p.Pronouns.Value, &p.Pronouns.Vis, &p.Languages.Value, &p.Languages.Vis,
 		&p.Region.Value, &p.Region.Vis, &p.Bio.Value, &p.Bio.Vis, &p.Email.Value, &p.Email.Vis,
-		&m.CreatedAt, &m.PassphraseSetAt)
+		&m.CreatedAt, &m.PassphraseSetAt}, more...)...)
 	if err != nil {
 		return nil, err
 	}

@@ -45,13 +45,13 @@ func (s *Store) NewSession(ctx context.Context, memberID int64) (string, error) 
 func (s *Store) SessionMember(ctx context.Context, token string) (*Member, error) {
 	h := hashToken(token)
 	now := s.now()
-	var memberID int64
 	var lastSeen time.Time
 	var suspendedUntil *time.Time
 	var suspendedReason string
-	err := s.db.QueryRow(ctx, `SELECT s.member_id, s.last_seen_at, m.suspended_until, m.suspended_reason
-		FROM sessions s JOIN members m ON m.id = s.member_id WHERE s.token_hash = ? AND s.expires_at > ?`, h, now).
-		Scan(&memberID, &lastSeen, &suspendedUntil, &suspendedReason)
+	// The member comes with the session: this runs on every request.
+	m, err := scanMember(s.db.QueryRow(ctx, `SELECT `+memberColumnsM+`, s.last_seen_at, m.suspended_until, m.suspended_reason
+		FROM sessions s JOIN members m ON m.id = s.member_id WHERE s.token_hash = ? AND s.expires_at > ?`, h, now),
+		&lastSeen, &suspendedUntil, &suspendedReason)
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +64,7 @@ func (s *Store) SessionMember(ctx context.Context, token string) (*Member, error
 			return nil, err
 		}
 	}
-	return s.ByID(ctx, memberID)
+	return m, s.loadRoles(ctx, m)
 }
 
 // EndSession signs one device out.

@@ -161,10 +161,11 @@ func TestThreadsAndReplies(t *testing.T) {
 			who  int64
 			read int
 		}{{ana, 1}, {ben, 2}, {cas, 3}} {
-			if ok, _ := f.s.Following(f.ctx, c.who, th.ID); !ok {
+			n, ok, _ := f.s.ReaderState(f.ctx, c.who, th.ID)
+			if !ok {
 				t.Errorf("member %d does not follow the thread they wrote in", c.who)
 			}
-			if n, _ := f.s.LastRead(f.ctx, c.who, th.ID); n != c.read {
+			if n != c.read {
 				t.Errorf("member %d read up to %d, want %d", c.who, n, c.read)
 			}
 		}
@@ -222,7 +223,7 @@ func TestListOrderAndUnread(t *testing.T) {
 		if err := f.s.MarkRead(f.ctx, ben, a.ID, 1); err != nil { // an old page: the marker stays
 			t.Fatal(err)
 		}
-		if n, _ := f.s.LastRead(f.ctx, ben, a.ID); n != 3 {
+		if n, _, _ := f.s.ReaderState(f.ctx, ben, a.ID); n != 3 {
 			t.Errorf("marker went back to %d", n)
 		}
 		got := list(ben, false)

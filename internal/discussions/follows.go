@@ -24,21 +24,15 @@ func (s *Store) Unfollow(ctx context.Context, memberID, discussionID int64) erro
 	return err
 }
 
-// Following reports whether a member follows a thread.
-func (s *Store) Following(ctx context.Context, memberID, discussionID int64) (bool, error) {
-	var n int
-	err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM discussion_follows WHERE member_id = ? AND discussion_id = ?`,
-		memberID, discussionID).Scan(&n)
-	return n > 0, err
-}
-
-// LastRead returns the highest position of a thread a member has been
-// shown, 0 when never.
-func (s *Store) LastRead(ctx context.Context, memberID, discussionID int64) (int, error) {
-	var n int
-	err := s.db.QueryRow(ctx, `SELECT COALESCE(MAX(last_position), 0) FROM discussion_reads WHERE member_id = ? AND discussion_id = ?`,
-		memberID, discussionID).Scan(&n)
-	return n, err
+// ReaderState is how far a member has read a thread and whether they
+// follow it, in one query: the thread page needs both on every read.
+func (s *Store) ReaderState(ctx context.Context, memberID, discussionID int64) (lastRead int, following bool, err error) {
+	var f int
+	err = s.db.QueryRow(ctx, `SELECT
+		(SELECT COALESCE(MAX(last_position), 0) FROM discussion_reads WHERE member_id = ? AND discussion_id = ?),
+		(SELECT COUNT(*) FROM discussion_follows WHERE member_id = ? AND discussion_id = ?)`,
+		memberID, discussionID, memberID, discussionID).Scan(&lastRead, &f)
+	return lastRead, f > 0, err
 }
 
 // MarkRead records that a member has been shown a thread up to position;

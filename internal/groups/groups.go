@@ -348,19 +348,15 @@ func (s *Store) Access(ctx context.Context, g *Group, v Viewer) (Access, error) 
 	if v.MemberID == 0 {
 		return a, nil
 	}
-	role, err := s.Role(ctx, g.ID, v.MemberID)
-	if err != nil {
+	// One query for both: every page of a group asks.
+	var pending int
+	if err := s.db.QueryRow(ctx, `SELECT
+		COALESCE((SELECT role FROM group_members WHERE group_id = ? AND member_id = ?), ''),
+		(SELECT COUNT(*) FROM group_join_requests WHERE group_id = ? AND member_id = ? AND decision = '')`,
+		g.ID, v.MemberID, g.ID, v.MemberID).Scan(&a.Role, &pending); err != nil {
 		return a, err
 	}
-	a.Role = role
-	if role == "" {
-		var n int
-		if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM group_join_requests WHERE group_id = ? AND member_id = ? AND decision = ''`,
-			g.ID, v.MemberID).Scan(&n); err != nil {
-			return a, err
-		}
-		a.Pending = n > 0
-	}
+	a.Pending = a.Role == "" && pending > 0
 	return a, nil
 }
 

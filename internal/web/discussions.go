@@ -471,10 +471,7 @@ func (s *Server) thread(w http.ResponseWriter, r *http.Request, d *discussions.D
 	}
 	lastRead := 0
 	if m != nil {
-		if lastRead, err = s.Discussions.LastRead(ctx, m.ID, d.ID); err != nil {
-			return err
-		}
-		if p.Following, err = s.Discussions.Following(ctx, m.ID, d.ID); err != nil {
+		if lastRead, p.Following, err = s.Discussions.ReaderState(ctx, m.ID, d.ID); err != nil {
 			return err
 		}
 	}

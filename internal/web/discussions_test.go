@@ -355,7 +355,7 @@ func TestDiscussionUnreadAndPages(t *testing.T) {
 		if !strings.Contains(r.Body, `href="`+thread+`#post-2">`+e.T("discussions.first_unread")) {
 			t.Errorf("page 2 does not lead to the first new post")
 		}
-		if n, _ := e.Srv.Discussions.LastRead(context.Background(), e.member("mira").ID, th.ID); n != 60 {
+		if n, _, _ := e.Srv.Discussions.ReaderState(context.Background(), e.member("mira").ID, th.ID); n != 60 {
 			t.Errorf("read up to %d, want 60", n)
 		}
 		if list := mira.get("/discussions").Body; !strings.Contains(list, e.T("discussions.tag.new.other", 11)) {
