@@ -3,9 +3,14 @@ package web
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/url"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // Capabilities with roles of their own (group member, group moderator…)
@@ -73,4 +78,77 @@ func matrixPatterns[T any](t *testing.T, srv *Server, name string, own []route, 
 	}
 	sort.Strings(patterns)
 	return patterns
+}
+
+// matrixRun requests the cases of a capability's access matrix as every
+// role and checks each outcome. Each *_access_test.go makes one from its
+// fixture.
+type matrixRun struct {
+	roles  []string // role names, in the order of a case's outcomes
+	client func(role int) *client
+	fill   *strings.Replacer // fills {placeholders} in paths, forms and expected redirects
+	secret string            // the secret group's name, which no 404 page may show
+}
+
+// matrixCase is one request of a matrix: its route pattern, the case's
+// name, a path when the pattern's own is not the one to request, a form,
+// and the outcome for each role.
+type matrixCase struct {
+	pattern, name, path string
+	form                url.Values
+	want                []outcome
+}
+
+func (m matrixRun) check(t *testing.T, c matrixCase) {
+	t.Helper()
+	method, path, _ := strings.Cut(c.pattern, " ")
+	if c.path != "" {
+		path = c.path
+	}
+	p := m.fill.Replace(path)
+	form := url.Values{}
+	for k, vs := range c.form {
+		for _, v := range vs {
+			form.Add(k, m.fill.Replace(v))
+		}
+	}
+	if len(c.want) != len(m.roles) {
+		t.Fatalf("%s (%s): %d outcomes for %d roles", c.pattern, c.name, len(c.want), len(m.roles))
+	}
+	for role, want := range c.want {
+		if want.status == 0 {
+			t.Errorf("%s (%s): no outcome for %s", c.pattern, c.name, m.roles[role])
+			continue
+		}
+		if want.to == loginNext {
+			want.to = "/login?next=" + url.QueryEscape(p)
+		} else {
+			want.to = m.fill.Replace(want.to)
+		}
+		cl := m.client(role)
+		var r response
+		if method == http.MethodPost {
+			r = cl.post(p, form)
+		} else {
+			r = cl.get(p)
+		}
+		got := outcome{status: r.Status}
+		if r.Status == http.StatusSeeOther {
+			got.to = r.Location
+		}
+		if got != want {
+			t.Errorf("%s %s (%s) as %s: got %v, want %v", method, p, c.name, m.roles[role], got, want)
+		}
+		if r.Status == http.StatusNotFound && strings.Contains(r.Body, m.secret) {
+			t.Errorf("%s %s (%s) as %s: the 404 page names the secret group", method, p, c.name, m.roles[role])
+		}
+	}
+}
+
+// matrixUnchanged fails t when a matrix's requests changed the database.
+func matrixUnchanged(t *testing.T, before, after []string) {
+	t.Helper()
+	if diff := cmp.Diff(before, after); diff != "" {
+		t.Errorf("the matrix's requests changed the database (-before +after):\n%s", diff)
+	}
 }

@@ -3,13 +3,9 @@ package web
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"net/url"
-	"sort"
 	"strings"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 
 	"involve/internal/discussions"
 	"involve/internal/groups"
@@ -265,85 +261,24 @@ func (e *testEnv) discSnapshot() []string {
 
 func TestDiscussionAccess(t *testing.T) {
 	fx := newDiscFixture(t)
-	routes := fx.env.Srv.Routes()
-	// Every discussion route is in the matrix, and every pattern in the
-	// matrix is a route.
-	for _, rt := range fx.env.Srv.discussionRoutes() {
-		if _, ok := discussionMatrix[rt.pattern]; !ok {
-			t.Errorf("route %q has no rules in the discussions access matrix", rt.pattern)
-		}
-	}
-	var patterns []string
-	for p := range discussionMatrix {
-		if _, ok := routes[p]; !ok {
-			t.Errorf("the discussions matrix has rules for %q, which is not a route", p)
-		}
-		patterns = append(patterns, p)
-	}
-	sort.Strings(patterns)
-
+	patterns := matrixPatterns(t, fx.env.Srv, "discussions", fx.env.Srv.discussionRoutes(), discussionMatrix)
 	before := fx.env.discSnapshot()
+	// Staff of a verified organisation, in no group and author of nothing,
+	// have no say over discussions: they get what a member of another
+	// group gets. They are one role more, after the matrix's own.
+	roles := append(discRoleNames[:], "org-staff (as other-group)")
+	staff := fx.env.sessionClient("dstaff")
+	run := matrixRun{roles: roles, fill: fx.fill, secret: "Quiet circle", client: func(r int) *client {
+		if r == int(dRoleCount) {
+			return staff
+		}
+		return fx.client(discRole(r))
+	}}
 	for _, pattern := range patterns {
-		method, path, _ := strings.Cut(pattern, " ")
 		for _, ac := range discussionMatrix[pattern] {
-			p := path
-			if ac.path != "" {
-				p = ac.path
-			}
-			p = fx.fill.Replace(p)
-			for role := dAnon; role < dRoleCount; role++ {
-				want := ac.want[role]
-				if want.status == 0 {
-					t.Errorf("%s (%s): no outcome for %s", pattern, ac.name, discRoleNames[role])
-					continue
-				}
-				want.to = fx.fill.Replace(want.to)
-				if want.to == loginNext {
-					want.to = "/login?next=" + url.QueryEscape(p)
-				}
-				c := fx.client(role)
-				var r response
-				if method == http.MethodPost {
-					r = c.post(p, ac.form)
-				} else {
-					r = c.get(p)
-				}
-				got := outcome{status: r.Status}
-				if r.Status == http.StatusSeeOther {
-					got.to = r.Location
-				}
-				if got != want {
-					t.Errorf("%s %s (%s) as %s: got %v, want %v", method, p, ac.name, discRoleNames[role], got, want)
-				}
-				if r.Status == http.StatusNotFound && strings.Contains(r.Body, "Quiet circle") {
-					t.Errorf("%s %s as %s: the 404 page names the secret group", method, p, discRoleNames[role])
-				}
-			}
-			// Staff of a verified organisation, in no group and author of
-			// nothing, have no say over discussions: they get what a member
-			// of another group gets.
-			want := ac.want[dOther]
-			want.to = fx.fill.Replace(want.to)
-			if want.to == loginNext {
-				want.to = "/login?next=" + url.QueryEscape(p)
-			}
-			c := fx.env.sessionClient("dstaff")
-			var r response
-			if method == http.MethodPost {
-				r = c.post(p, ac.form)
-			} else {
-				r = c.get(p)
-			}
-			got := outcome{status: r.Status}
-			if r.Status == http.StatusSeeOther {
-				got.to = r.Location
-			}
-			if got != want {
-				t.Errorf("%s %s (%s) as org-staff: got %v, want %v (what a member of another group gets)", method, p, ac.name, got, want)
-			}
+			run.check(t, matrixCase{pattern: pattern, name: ac.name, path: ac.path, form: ac.form,
+				want: append(ac.want[:], ac.want[dOther])})
 		}
 	}
-	if diff := cmp.Diff(before, fx.env.discSnapshot()); diff != "" {
-		t.Errorf("the matrix's requests changed the database (-before +after):\n%s", diff)
-	}
+	matrixUnchanged(t, before, fx.env.discSnapshot())
 }

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"involve/internal/accounts"
 	"involve/internal/groups"
 	"involve/internal/organisations"
@@ -383,57 +381,17 @@ func TestGroupsAccess(t *testing.T) {
 	patterns := matrixPatterns(t, fx.env.Srv, "groups", fx.env.Srv.groupRoutes(), groupsMatrix)
 	before := fx.env.grpSnapshot()
 	for _, pattern := range patterns {
-		method, path, _ := strings.Cut(pattern, " ")
 		for _, gc := range groupsMatrix[pattern] {
 			cfx := fx
 			if gc.fresh {
 				cfx = newGrpFixture(t)
 			}
-			p := path
-			if gc.path != "" {
-				p = gc.path
-			}
-			p = cfx.fill.Replace(p)
-			form := url.Values{}
-			for k, vs := range gc.form {
-				for _, v := range vs {
-					form.Add(k, cfx.fill.Replace(v))
-				}
-			}
-			for role := grpAnon; role < grpRoleCount; role++ {
-				want := gc.want[role]
-				if want.status == 0 {
-					t.Errorf("%s (%s): no outcome for %s", pattern, gc.name, grpRoleNames[role])
-					continue
-				}
-				if want.to == loginNext {
-					want.to = "/login?next=" + url.QueryEscape(p)
-				} else if want.to != "" {
-					want.to = cfx.fill.Replace(want.to)
-				}
-				c := cfx.client(role)
-				var r response
-				if method == http.MethodPost {
-					r = c.post(p, form)
-				} else {
-					r = c.get(p)
-				}
-				got := outcome{status: r.Status}
-				if r.Status == http.StatusSeeOther {
-					got.to = r.Location
-				}
-				if got != want {
-					t.Errorf("%s %s (%s) as %s: got %v, want %v", method, p, gc.name, grpRoleNames[role], got, want)
-				}
-				if r.Status == http.StatusNotFound && strings.Contains(r.Body, "Group sec") {
-					t.Errorf("%s %s as %s: the 404 page names the secret group", method, p, grpRoleNames[role])
-				}
-			}
+			run := matrixRun{roles: grpRoleNames[:], client: func(r int) *client { return cfx.client(grpRole(r)) },
+				fill: cfx.fill, secret: "Group sec"}
+			run.check(t, matrixCase{pattern: pattern, name: gc.name, path: gc.path, form: gc.form, want: gc.want[:]})
 		}
 	}
-	if diff := cmp.Diff(before, fx.env.grpSnapshot()); diff != "" {
-		t.Errorf("the matrix's requests changed the database (-before +after):\n%s", diff)
-	}
+	matrixUnchanged(t, before, fx.env.grpSnapshot())
 }
 
 // TestGroupsAccessAgreesWithRoutes checks the matrix against each route's

@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-
 	"involve/internal/accounts"
 	"involve/internal/groups"
 	"involve/internal/meetings"
@@ -415,47 +413,14 @@ func TestMeetingsAccess(t *testing.T) {
 	fx := newMtFixture(t)
 	patterns := matrixPatterns(t, fx.env.Srv, "meetings", fx.env.Srv.meetingAllRoutes(), meetingsMatrix)
 	before := fx.env.mtSnapshot()
+	run := matrixRun{roles: mtRoleNames[:], client: func(r int) *client { return fx.client(mtRole(r)) },
+		fill: fx.fill, secret: fx.secret.Name}
 	for _, pattern := range patterns {
-		method, path, _ := strings.Cut(pattern, " ")
 		for _, sc := range meetingsMatrix[pattern] {
-			p := path
-			if sc.path != "" {
-				p = sc.path
-			}
-			p = fx.fill.Replace(p)
-			for role := mtAnon; role < mtRoleCount; role++ {
-				want := sc.want[role]
-				if want.status == 0 {
-					t.Errorf("%s (%s): no outcome for %s", pattern, sc.name, mtRoleNames[role])
-					continue
-				}
-				if want.to == loginNext {
-					want.to = "/login?next=" + url.QueryEscape(p)
-				}
-				c := fx.client(role)
-				var r response
-				if method == http.MethodPost {
-					r = c.post(p, sc.form)
-				} else {
-					r = c.get(p)
-				}
-				got := outcome{status: r.Status}
-				if r.Status == http.StatusSeeOther {
-					got.to = r.Location
-				}
-				if got != want {
-					t.Errorf("%s %s (%s) as %s: got %v, want %v", method, p, sc.name, mtRoleNames[role], got, want)
-				}
-				// A secret group is never named to who may not know of it.
-				if r.Status == http.StatusNotFound && strings.Contains(r.Body, fx.secret.Name) {
-					t.Errorf("%s %s as %s: the 404 page names the secret group", method, p, mtRoleNames[role])
-				}
-			}
+			run.check(t, matrixCase{pattern: pattern, name: sc.name, path: sc.path, form: sc.form, want: sc.want[:]})
 		}
 	}
-	if diff := cmp.Diff(before, fx.env.mtSnapshot()); diff != "" {
-		t.Errorf("the matrix's requests changed the database (-before +after):\n%s", diff)
-	}
+	matrixUnchanged(t, before, fx.env.mtSnapshot())
 }
 
 // TestMeetingsAccessSecrets checks what the matrix cannot: that notes,

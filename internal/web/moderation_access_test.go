@@ -3,12 +3,9 @@ package web
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 
 	"involve/internal/accounts"
 	"involve/internal/groups"
@@ -254,52 +251,14 @@ func TestModerationAccess(t *testing.T) {
 	fx := newModFixture(t)
 	patterns := matrixPatterns(t, fx.env.Srv, "moderation", fx.env.Srv.moderationRoutes(), moderationMatrix)
 	before := fx.env.modSnapshot()
+	run := matrixRun{roles: modRoleNames[:], client: func(r int) *client { return fx.client(modRole(r)) },
+		fill: fx.fill, secret: fx.secret}
 	for _, pattern := range patterns {
-		method, path, _ := strings.Cut(pattern, " ")
 		for _, mc := range moderationMatrix[pattern] {
-			p := path
-			if mc.path != "" {
-				p = mc.path
-			}
-			p = fx.fill.Replace(p)
-			form := url.Values{}
-			for k, vs := range mc.form {
-				for _, v := range vs {
-					form.Add(k, fx.fill.Replace(v))
-				}
-			}
-			for role := modAnon; role < modRoleCount; role++ {
-				want := mc.want[role]
-				if want.status == 0 {
-					t.Errorf("%s (%s): no outcome for %s", pattern, mc.name, modRoleNames[role])
-					continue
-				}
-				if want.to == loginNext {
-					want.to = "/login?next=" + url.QueryEscape(p)
-				}
-				c := fx.client(role)
-				var r response
-				if method == http.MethodPost {
-					r = c.post(p, form)
-				} else {
-					r = c.get(p)
-				}
-				got := outcome{status: r.Status}
-				if r.Status == http.StatusSeeOther {
-					got.to = r.Location
-				}
-				if got != want {
-					t.Errorf("%s %s (%s) as %s: got %v, want %v", method, p, mc.name, modRoleNames[role], got, want)
-				}
-				if r.Status == http.StatusNotFound && strings.Contains(r.Body, fx.secret) {
-					t.Errorf("%s %s (%s) as %s: the 404 page names the secret group", method, p, mc.name, modRoleNames[role])
-				}
-			}
+			run.check(t, matrixCase{pattern: pattern, name: mc.name, path: mc.path, form: mc.form, want: mc.want[:]})
 		}
 	}
-	if diff := cmp.Diff(before, fx.env.modSnapshot()); diff != "" {
-		t.Errorf("the matrix's requests changed the database (-before +after):\n%s", diff)
-	}
+	matrixUnchanged(t, before, fx.env.modSnapshot())
 }
 
 // TestModerationPagesKeepSecrets: the queues never show what a reader may

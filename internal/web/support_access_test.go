@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-
 	"involve/internal/accounts"
 	"involve/internal/groups"
 	"involve/internal/organisations"
@@ -286,47 +284,14 @@ func TestSupportAccess(t *testing.T) {
 	fx := newSupFixture(t)
 	patterns := matrixPatterns(t, fx.env.Srv, "support", fx.env.Srv.supportRoutes(), supportMatrix)
 	before := fx.env.supSnapshot()
+	run := matrixRun{roles: supRoleNames[:], client: func(r int) *client { return fx.client(supRole(r)) },
+		fill: fx.fill, secret: fx.groups["sec"].Name}
 	for _, pattern := range patterns {
-		method, path, _ := strings.Cut(pattern, " ")
 		for _, sc := range supportMatrix[pattern] {
-			p := path
-			if sc.path != "" {
-				p = sc.path
-			}
-			p = fx.fill.Replace(p)
-			for role := supAnon; role < supRoleCount; role++ {
-				want := sc.want[role]
-				if want.status == 0 {
-					t.Errorf("%s (%s): no outcome for %s", pattern, sc.name, supRoleNames[role])
-					continue
-				}
-				if want.to == loginNext {
-					want.to = "/login?next=" + url.QueryEscape(p)
-				}
-				c := fx.client(role)
-				var r response
-				if method == http.MethodPost {
-					r = c.post(p, sc.form)
-				} else {
-					r = c.get(p)
-				}
-				got := outcome{status: r.Status}
-				if r.Status == http.StatusSeeOther {
-					got.to = r.Location
-				}
-				if got != want {
-					t.Errorf("%s %s (%s) as %s: got %v, want %v", method, p, sc.name, supRoleNames[role], got, want)
-				}
-				// A group nobody may know of is never named on a 404 page.
-				if r.Status == http.StatusNotFound && strings.Contains(r.Body, fx.groups["sec"].Name) {
-					t.Errorf("%s %s as %s: the 404 page names the secret group", method, p, supRoleNames[role])
-				}
-			}
+			run.check(t, matrixCase{pattern: pattern, name: sc.name, path: sc.path, form: sc.form, want: sc.want[:]})
 		}
 	}
-	if diff := cmp.Diff(before, fx.env.supSnapshot()); diff != "" {
-		t.Errorf("the matrix's requests changed the database (-before +after):\n%s", diff)
-	}
+	matrixUnchanged(t, before, fx.env.supSnapshot())
 }
 
 // TestSupportAccessAgreesWithRoutes checks the matrix against each route's
