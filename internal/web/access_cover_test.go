@@ -120,22 +120,9 @@ func (m matrixRun) check(t *testing.T, c matrixCase) {
 			t.Errorf("%s (%s): no outcome for %s", c.pattern, c.name, m.roles[role])
 			continue
 		}
-		if want.to == loginNext {
-			want.to = "/login?next=" + url.QueryEscape(p)
-		} else {
-			want.to = m.fill.Replace(want.to)
-		}
-		cl := m.client(role)
-		var r response
-		if method == http.MethodPost {
-			r = cl.post(p, form)
-		} else {
-			r = cl.get(p)
-		}
-		got := outcome{status: r.Status}
-		if r.Status == http.StatusSeeOther {
-			got.to = r.Location
-		}
+		want.to = m.fill.Replace(want.to)
+		want = want.at(p)
+		got, r := ask(m.client(role), method, p, form)
 		if got != want {
 			t.Errorf("%s %s (%s) as %s: got %v, want %v", method, p, c.name, m.roles[role], got, want)
 		}
@@ -151,4 +138,29 @@ func matrixUnchanged(t *testing.T, before, after []string) {
 	if diff := cmp.Diff(before, after); diff != "" {
 		t.Errorf("the matrix's requests changed the database (-before +after):\n%s", diff)
 	}
+}
+
+// at is the outcome for a request of path: loginNext becomes the sign-in
+// page that leads back to path.
+func (o outcome) at(path string) outcome {
+	if o.to == loginNext {
+		o.to = "/login?next=" + url.QueryEscape(path)
+	}
+	return o
+}
+
+// ask sends a GET, or a POST of form, as c and returns the outcome with the
+// response.
+func ask(c *client, method, path string, form url.Values) (outcome, response) {
+	var r response
+	if method == http.MethodPost {
+		r = c.post(path, form)
+	} else {
+		r = c.get(path)
+	}
+	got := outcome{status: r.Status}
+	if r.Status == http.StatusSeeOther {
+		got.to = r.Location
+	}
+	return got, r
 }

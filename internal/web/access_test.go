@@ -323,42 +323,16 @@ func TestAccessMatrix(t *testing.T) {
 					t.Errorf("%s (%s): no outcome for %s", pattern, ac.name, roleNames[role])
 					continue
 				}
-				if want.to == loginNext {
-					want.to = "/login?next=" + url.QueryEscape(p)
-				}
-				c := fx.client(role)
-				var r response
-				if method == http.MethodPost {
-					r = c.post(p, form)
-				} else {
-					r = c.get(p)
-				}
-				got := outcome{status: r.Status}
-				if r.Status == http.StatusSeeOther {
-					got.to = r.Location
-				}
+				want = want.at(p)
+				got, _ := ask(fx.client(role), method, p, form)
 				if got != want {
 					t.Errorf("%s %s (%s) as %s: got %v, want %v", method, p, ac.name, roleNames[role], got, want)
 				}
 			}
 			// Site moderators moderate groups' content and members; no core
 			// page gives them more than it gives any member.
-			want := ac.want[plainMember]
-			if want.to == loginNext {
-				want.to = "/login?next=" + url.QueryEscape(p)
-			}
-			c := fx.env.sessionClient("sitemod")
-			var r response
-			if method == http.MethodPost {
-				r = c.post(p, form)
-			} else {
-				r = c.get(p)
-			}
-			got := outcome{status: r.Status}
-			if r.Status == http.StatusSeeOther {
-				got.to = r.Location
-			}
-			if got != want {
+			want := ac.want[plainMember].at(p)
+			if got, _ := ask(fx.env.sessionClient("sitemod"), method, p, form); got != want {
 				t.Errorf("%s %s (%s) as site-moderator: got %v, want %v (what a member gets)", method, p, ac.name, got, want)
 			}
 		}

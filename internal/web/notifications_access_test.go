@@ -231,20 +231,8 @@ func TestNotificationsAccess(t *testing.T) {
 						t.Errorf("no outcome for %s", ntfRoleNames[role])
 						continue
 					}
-					if want.to == loginNext {
-						want.to = "/login?next=" + url.QueryEscape(p)
-					}
-					c := fx.client(role)
-					var r response
-					if method == http.MethodPost {
-						r = c.post(p, form)
-					} else {
-						r = c.get(p)
-					}
-					got := outcome{status: r.Status}
-					if r.Status == http.StatusSeeOther {
-						got.to = r.Location
-					}
+					want = want.at(p)
+					got, r := ask(fx.client(role), method, p, form)
 					if got != want {
 						t.Errorf("%s %s as %s: got %v, want %v", method, p, ntfRoleNames[role], got, want)
 					}
