@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	lru "github.com/hashicorp/golang-lru/v2"
 	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
@@ -50,9 +51,20 @@ type Bundle struct {
 	// page asks for a hundred of them, and message.Printer looks each up
 	// and formats it anew (a tenth of a thread page's time).
 	plain sync.Map // plainKey -> string
+	// numbered remembers messages made with one number ("Post 3, by") and
+	// dates, which a page of posts asks for thirty times each; bounded,
+	// as the numbers are not.
+	numbered *lru.Cache[numberedKey, string]
 }
 
 type plainKey struct{ code, key string }
+
+type numberedKey struct {
+	code, key string
+	n         int
+}
+
+const numberedMax = 8192
 
 // Load reads the embedded catalogues.
 func Load() (*Bundle, error) { return load(locales) }
@@ -62,6 +74,10 @@ func load(fsys fs.FS) (*Bundle, error) {
 		cat:    catalog.NewBuilder(catalog.Fallback(language.English)),
 		keys:   map[string]map[string]bool{},
 		source: map[string]map[string]string{},
+	}
+	var err error
+	if b.numbered, err = lru.New[numberedKey, string](numberedMax); err != nil {
+		return nil, err
 	}
 	var tags []language.Tag
 	for _, l := range Languages {
@@ -155,6 +171,11 @@ func (b *Bundle) Printer(l Language) *Printer {
 // T translates key, formatting args into it the fmt way. A missing key
 // shows the key itself, which tests catch.
 func (p *Printer) T(key string, args ...any) string {
+	if len(args) == 1 {
+		if n, ok := args[0].(int); ok && p.defines(key) {
+			return p.numbered(key, n, func() string { return p.p.Sprintf(key, n) })
+		}
+	}
 	if len(args) > 0 {
 		return p.p.Sprintf(key, args...)
 	}
@@ -165,9 +186,25 @@ func (p *Printer) T(key string, args ...any) string {
 	s := p.p.Sprintf(key)
 	// Only keys the catalogues define are kept, so a key made from a
 	// request cannot grow the map.
-	if p.b.keys[p.Lang.Code][key] || p.b.keys["en"][key] {
+	if p.defines(key) {
 		p.b.plain.Store(k, s)
 	}
+	return s
+}
+
+// defines reports whether the catalogues hold key in the reader's
+// language or in English.
+func (p *Printer) defines(key string) bool { return p.b.keys[p.Lang.Code][key] || p.b.keys["en"][key] }
+
+// numbered returns the message for key and n from the cache, making it
+// with format when it is not there.
+func (p *Printer) numbered(key string, n int, format func() string) string {
+	k := numberedKey{p.Lang.Code, key, n}
+	if s, ok := p.b.numbered.Get(k); ok {
+		return s
+	}
+	s := format()
+	p.b.numbered.Add(k, s)
 	return s
 }
 
@@ -193,8 +230,11 @@ func (p *Printer) N(key string, n int, args ...any) string {
 // Date formats a time as a plain date in the reader's language,
 // e.g. "25 November 2026".
 func (p *Printer) Date(t time.Time) string {
-	// Day and year go in as text: the printer would group a year's digits.
-	return p.T("date.format", strconv.Itoa(t.Day()), p.T(fmt.Sprintf("month.%d", int(t.Month()))), strconv.Itoa(t.Year()))
+	y, m, d := t.Date()
+	return p.numbered("\x00date", y*10000+int(m)*100+d, func() string {
+		// Day and year go in as text: the printer would group a year's digits.
+		return p.T("date.format", strconv.Itoa(d), p.T(fmt.Sprintf("month.%d", int(m))), strconv.Itoa(y))
+	})
 }
 
 // HasKey reports whether key is translated into the reader's language or

@@ -147,3 +147,52 @@ func TestPrinter(t *testing.T) {
 		t.Errorf("missing key = %q", got)
 	}
 }
+
+// TestRemembered checks that the messages kept between requests read as
+// made anew: without arguments, with one number, and dates, in each
+// language; that the same number in another language or message is kept
+// apart; and that the kept numbered messages stay within their bound.
+func TestRemembered(t *testing.T) {
+	b, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range Languages {
+		fresh := func() *Printer { // a bundle of its own: nothing kept yet
+			nb, err := Load()
+			if err != nil {
+				t.Fatal(err)
+			}
+			return nb.Printer(l)
+		}
+		p := b.Printer(l)
+		day := time.Date(2026, 3, 29, 23, 30, 0, 0, time.UTC)
+		for range 2 { // the second time from what was kept
+			if got, want := p.T("site.name"), fresh().T("site.name"); got != want {
+				t.Errorf("%s: site.name %q, want %q", l.Code, got, want)
+			}
+			if got, want := p.T("discussions.post.by", 7), fresh().T("discussions.post.by", 7); got != want || !strings.Contains(got, "7") {
+				t.Errorf("%s: post.by 7 = %q, want %q", l.Code, got, want)
+			}
+			if got, want := p.Date(day), fresh().Date(day); got != want || !strings.Contains(got, "29") {
+				t.Errorf("%s: date %q, want %q", l.Code, got, want)
+			}
+		}
+		if a, b := p.T("discussions.post.by", 8), p.T("discussions.post.number", 8); a == b {
+			t.Errorf("%s: two messages with the same number read alike: %q", l.Code, a)
+		}
+	}
+	en, _ := Supported("en")
+	p := b.Printer(en)
+	for n := range numberedMax + 100 {
+		p.T("discussions.post.number", n)
+	}
+	if n := b.numbered.Len(); n > numberedMax {
+		t.Errorf("%d numbered messages kept, more than %d", n, numberedMax)
+	}
+	// A key no catalogue defines is never kept.
+	p.T("no.such.key.%d", 1)
+	if _, ok := b.numbered.Get(numberedKey{"en", "no.such.key.%d", 1}); ok {
+		t.Error("a key no catalogue defines was kept")
+	}
+}
