@@ -85,8 +85,10 @@ type Base struct {
 	Feed   string // address of an Atom feed of this page's content, linked from <head>; "" for none
 
 	QuickExitURL string
-	p            *i18n.Printer
-	assets       *assets
+	// Top and Bottom are the parts of the layout kept by chrome.
+	Top, Bottom template.HTML
+	p           *i18n.Printer
+	assets      *assets
 }
 
 func (b *Base) base() *Base { return b }
@@ -123,6 +125,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	}
 	b := data.base()
 	s.fillBase(w, r, b)
+	if err := s.chrome.fill(set, b); err != nil {
+		return fmt.Errorf("web: render %s: %w", name, err)
+	}
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bufPool.Put(buf)

@@ -55,6 +55,7 @@ type Deps struct {
 type Server struct {
 	Deps
 	pages   *templates
+	chrome  chrome
 	assets  *assets
 	metrics *metrics
 	handler http.Handler
