@@ -174,7 +174,7 @@ func (s *Server) groupDirectory(w http.ResponseWriter, r *http.Request) error {
 }
 
 func newGroupCard(g *groups.Group) groupCard {
-	c := groupCard{Group: g, Summary: excerpt(guide.PlainText(g.About), 200)}
+	c := groupCard{Group: g, Summary: cardSummary(g.About)}
 	for _, l := range g.Languages {
 		c.Langs = append(c.Langs, languageFacet(l, 0))
 	}
