@@ -274,6 +274,28 @@ func InsertID(ctx context.Context, q Querier, query string, args ...any) (int64,
 	return id, err
 }
 
+// Placeholders returns "?, ?, …" for n values, for an IN list or a row of
+// an INSERT.
+func Placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// InOrder returns the items whose id is among ids, in the order of ids: a
+// query "WHERE id IN (…)" gives its rows in no particular order.
+func InOrder[T any](ids []int64, items []T, id func(T) int64) []T {
+	byID := make(map[int64]T, len(items))
+	for _, it := range items {
+		byID[id(it)] = it
+	}
+	out := make([]T, 0, len(ids))
+	for _, i := range ids {
+		if it, ok := byID[i]; ok {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
 func (d *DB) rebind(q string) string { return rebind(d.dialect, q) }
 
 // rebind turns "?" placeholders into PostgreSQL's "$1, $2, …". Queries are

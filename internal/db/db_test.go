@@ -59,3 +59,17 @@ func TestErrorsAndTimes(t *testing.T) {
 		}
 	})
 }
+
+func TestPlaceholdersAndInOrder(t *testing.T) {
+	if got := db.Placeholders(3); got != "?, ?, ?" {
+		t.Errorf("Placeholders(3) = %q", got)
+	}
+	if got := db.Placeholders(1); got != "?" {
+		t.Errorf("Placeholders(1) = %q", got)
+	}
+	type item struct{ id int64 }
+	got := db.InOrder([]int64{3, 1, 9, 2}, []item{{1}, {2}, {3}}, func(i item) int64 { return i.id })
+	if len(got) != 3 || got[0].id != 3 || got[1].id != 1 || got[2].id != 2 {
+		t.Errorf("InOrder = %v, want 3, 1, 2 (9 has no item)", got)
+	}
+}

@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"sync"
 )
 
@@ -16,15 +17,20 @@ import (
 // its own per connection.
 //
 // Queries are the stores' constants, but a few are built with a number of
-// placeholders that varies (IN lists); the cache stops growing at
-// maxCachedStmts and further queries run unprepared, as before.
+// placeholders that varies (IN lists, up to 500 long): each length is a
+// text of its own, so a query with more than maxPreparedParams
+// placeholders runs unprepared, and the cache stops growing at
+// maxCachedStmts; what is not cached runs as before.
 type stmtCache struct {
 	pool *sql.DB
 	mu   sync.RWMutex
 	m    map[string]*sql.Stmt // nil: statements are not cached
 }
 
-const maxCachedStmts = 1000
+const (
+	maxCachedStmts    = 1000
+	maxPreparedParams = 32
+)
 
 // newStmtCache wraps pool; with prepare false every query runs unprepared.
 func newStmtCache(pool *sql.DB, prepare bool) *stmtCache {
@@ -46,7 +52,7 @@ func (c *stmtCache) get(ctx context.Context, query string) *sql.Stmt {
 	st, ok := c.m[query]
 	full := len(c.m) >= maxCachedStmts
 	c.mu.RUnlock()
-	if ok || full {
+	if ok || full || strings.Count(query, "?") > maxPreparedParams {
 		return st
 	}
 	st, err := c.pool.PrepareContext(ctx, query)

@@ -71,6 +71,21 @@ func TestStmtCache(t *testing.T) {
 		t.Fatalf("bad query: %v", err)
 	}
 
+	// A long IN list runs unprepared: each of its lengths would be a
+	// statement of its own.
+	long := `SELECT COUNT(*) FROM t WHERE id IN (` + Placeholders(maxPreparedParams+1) + `)`
+	ids := make([]any, maxPreparedParams+1)
+	for i := range ids {
+		ids[i] = i + 1
+	}
+	var in int
+	if err := d.QueryRow(ctx, long, ids...).Scan(&in); err != nil || in != 4 {
+		t.Fatalf("long IN list: %d, %v", in, err)
+	}
+	if d.reads.lookup(long) != nil {
+		t.Error("a query with a long IN list was kept prepared")
+	}
+
 	// Past the bound, queries still run, unprepared.
 	for i := range maxCachedStmts + 10 {
 		var n int

@@ -862,7 +862,7 @@ func newBulk(ctx context.Context, tx *db.Tx, table string, cols ...string) (*bul
 }
 
 func (b *bulk) query(rows int) string {
-	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", b.cols), ", ") + ")"
+	row := "(" + db.Placeholders(b.cols) + ")"
 	return b.head + strings.TrimSuffix(strings.Repeat(row+", ", rows), ", ")
 }
 

@@ -2,7 +2,6 @@ package discussions
 
 import (
 	"context"
-	"strings"
 
 	"involve/internal/db"
 )
@@ -100,7 +99,7 @@ func (s *Store) mentioned(ctx context.Context, q db.Querier, d *Discussion, auth
 	if len(handles) > 20 { // a post is not a mailing list
 		handles = handles[:20]
 	}
-	query := `SELECT m.id FROM members m WHERE m.handle_key IN (` + strings.TrimSuffix(strings.Repeat("?, ", len(handles)), ", ") + `) AND m.id <> ?`
+	query := `SELECT m.id FROM members m WHERE m.handle_key IN (` + db.Placeholders(len(handles)) + `) AND m.id <> ?`
 	args := make([]any, 0, len(handles)+3)
 	for _, h := range handles {
 		args = append(args, h)

@@ -2,8 +2,8 @@ package groups
 
 import (
 	"context"
-	"strings"
 
+	"involve/internal/db"
 	"involve/internal/facets"
 )
 
@@ -86,27 +86,18 @@ func (s *Store) byIDs(ctx context.Context, ids []int64) ([]*Group, error) {
 	for i, id := range ids {
 		args[i] = id
 	}
-	rows, err := s.db.Query(ctx, `SELECT `+columns+` FROM groups g WHERE g.id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, args...)
+	rows, err := s.db.Query(ctx, `SELECT `+columns+` FROM groups g WHERE g.id IN (`+db.Placeholders(len(ids))+`)`, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	byID := make(map[int64]*Group, len(ids))
+	var gs []*Group
 	for rows.Next() {
 		g, err := scan(rows)
 		if err != nil {
 			return nil, err
 		}
-		byID[g.ID] = g
+		gs = append(gs, g)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	out := make([]*Group, 0, len(ids))
-	for _, id := range ids {
-		if g := byID[id]; g != nil {
-			out = append(out, g)
-		}
-	}
-	return out, nil
+	return db.InOrder(ids, gs, func(g *Group) int64 { return g.ID }), rows.Err()
 }

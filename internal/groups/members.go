@@ -50,7 +50,7 @@ func (s *Store) MemberIDs(ctx context.Context, groupID int64, roles ...string) (
 	q := `SELECT member_id FROM group_members WHERE group_id = ?`
 	args := []any{groupID}
 	if len(roles) > 0 {
-		q += ` AND role IN (` + strings.TrimSuffix(strings.Repeat("?, ", len(roles)), ", ") + `)`
+		q += ` AND role IN (` + db.Placeholders(len(roles)) + `)`
 		for _, r := range roles {
 			args = append(args, r)
 		}

@@ -30,7 +30,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -373,7 +372,7 @@ func (r *Runner) kindList() (string, []any) {
 	for i, k := range r.kinds {
 		args[i] = k
 	}
-	return strings.TrimSuffix(strings.Repeat("?, ", len(r.kinds)), ", "), args
+	return db.Placeholders(len(r.kinds)), args
 }
 
 // claim takes the next due job for this node. A cheap read first keeps

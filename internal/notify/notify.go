@@ -33,7 +33,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"involve/internal/db"
@@ -146,7 +145,7 @@ func (c *Center) Add(ctx context.Context, q db.Querier, to []int64, kind string,
 			args = append(args, id)
 		}
 		rows, err := q.Query(ctx, `SELECT p.member_id FROM notify_prefs p JOIN members m ON m.id = p.member_id
-			WHERE p.email_mode = ? AND m.email <> '' AND p.member_id IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(chunk)), ", ")+`)`, args...)
+			WHERE p.email_mode = ? AND m.email <> '' AND p.member_id IN (`+db.Placeholders(len(chunk))+`)`, args...)
 		if err != nil {
 			return fmt.Errorf("notify: email preferences: %w", err)
 		}

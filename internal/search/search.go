@@ -237,7 +237,7 @@ func ftsQuery(words []string) string {
 func (ix *Index) rankSQLite(ctx context.Context, words []string, vis []any) ([]rankedHit, error) {
 	q := `SELECT d.id, d.kind, d.ref, d.lang, d.url, d.title, bm25(search_fts, 8.0, 1.0)
 		FROM search_fts JOIN search_documents d INDEXED BY search_documents_listing ON d.id = search_fts.rowid
-		WHERE search_fts MATCH ? AND d.visibility IN (` + placeholders(len(vis)) + `)
+		WHERE search_fts MATCH ? AND d.visibility IN (` + db.Placeholders(len(vis)) + `)
 		ORDER BY bm25(search_fts, 8.0, 1.0) LIMIT 500`
 	return ix.scanRanked(ctx, q, append([]any{ftsQuery(words)}, vis...)...)
 }
@@ -401,7 +401,7 @@ func bind(q string, values map[string][]any) (string, []any) {
 			panic("search: no value for " + q[i:i+j+1])
 		}
 		b.WriteString(q[:i])
-		b.WriteString(placeholders(len(v)))
+		b.WriteString(db.Placeholders(len(v)))
 		args = append(args, v...)
 		q = q[i+j+1:]
 	}
@@ -411,10 +411,6 @@ func bind(q string, values map[string][]any) (string, []any) {
 // as an operator.
 func quoteLexeme(w string) string {
 	return "'" + strings.ReplaceAll(strings.ReplaceAll(w, `\`, `\\`), "'", "''") + "'"
-}
-
-func placeholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
 func (ix *Index) scanRanked(ctx context.Context, q string, args ...any) ([]rankedHit, error) {
