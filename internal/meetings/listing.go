@@ -29,7 +29,9 @@ type Filter struct {
 	// those the listing's counts name: one the viewer may not see, or
 	// with no meeting under the other filters, lists nothing.
 	GroupSlug, OrganisationSlug string
-	Limit                       int // 0 = 200
+	// Offset and Limit are the page: whole meetings are read only for it.
+	Offset int
+	Limit  int // 0 = 200
 }
 
 // Listing is the meetings a viewer may see that match a filter, with the
@@ -142,7 +144,7 @@ func (s *Store) List(ctx context.Context, v Viewer, f Filter) (*Listing, error) 
 	if f.GroupSlug != "" {
 		f.GroupID = -1 // none
 		for _, o := range l.Groups {
-			if o.Slug == f.GroupSlug {
+			if strings.EqualFold(o.Slug, f.GroupSlug) {
 				f.GroupID = o.GroupID
 			}
 		}
@@ -150,7 +152,7 @@ func (s *Store) List(ctx context.Context, v Viewer, f Filter) (*Listing, error) 
 	if f.OrganisationSlug != "" {
 		f.OrganisationID = -1
 		for _, o := range l.Organisations {
-			if o.Slug == f.OrganisationSlug {
+			if strings.EqualFold(o.Slug, f.OrganisationSlug) {
 				f.OrganisationID = o.OrganisationID
 			}
 		}
@@ -169,8 +171,13 @@ func (s *Store) List(ctx context.Context, v Viewer, f Filter) (*Listing, error) 
 		limit = 200
 	}
 	var ids []int64
+	skip := f.Offset
 	for i, m := range all {
-		if match[i] && len(ids) < limit {
+		switch {
+		case !match[i] || len(ids) == limit:
+		case skip > 0:
+			skip--
+		default:
 			ids = append(ids, m.id)
 		}
 	}
@@ -229,21 +236,11 @@ func (s *Store) byIDs(ctx context.Context, ids []int64) ([]*Meeting, error) {
 	for i, id := range ids {
 		args[i] = id
 	}
-	ms, err := listMeetings(ctx, s.db, `SELECT `+columns+from+` WHERE m.id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, args...)
+	ms, err := listMeetings(ctx, s.db, `SELECT `+columns+from+` WHERE m.id IN (`+db.Placeholders(len(ids))+`)`, args...)
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[int64]*Meeting, len(ms))
-	for _, m := range ms {
-		byID[m.ID] = m
-	}
-	out := make([]*Meeting, 0, len(ids))
-	for _, id := range ids {
-		if m := byID[id]; m != nil {
-			out = append(out, m)
-		}
-	}
-	return out, nil
+	return db.InOrder(ids, ms, func(m *Meeting) int64 { return m.ID }), nil
 }
 
 // Next returns the next n upcoming meetings of one group or organisation

@@ -385,16 +385,14 @@ func (s *Server) meetingList(w http.ResponseWriter, r *http.Request) error {
 	page, _ := strconv.Atoi(q.Get("page"))
 	page = max(1, min(page, 50))
 	v := meetingViewer(st.member)
-	base := meetings.Filter{Past: past, Region: cur["region"], Language: cur["language"], Mode: cur["mode"]}
-
-	f := base
-	f.Limit = page*meetingsPerPage + 1
-	f.GroupSlug, f.OrganisationSlug = cur["group"], cur["organisation"]
-	l, err := s.Meetings.List(ctx, v, f)
+	// One meeting more than a page shows tells whether there is a next.
+	l, err := s.Meetings.List(ctx, v, meetings.Filter{Past: past, Region: cur["region"], Language: cur["language"],
+		Mode: cur["mode"], GroupSlug: cur["group"], OrganisationSlug: cur["organisation"],
+		Offset: (page - 1) * meetingsPerPage, Limit: meetingsPerPage + 1})
 	if err != nil {
 		return err
 	}
-	p := &meetingListPage{Past: past, Total: len(l.Meetings)}
+	p := &meetingListPage{Past: past}
 	p.Filtered = cur["region"] != "" || cur["language"] != "" || cur["mode"] != "" || cur["group"] != "" || cur["organisation"] != ""
 	link := func(change map[string]string) string {
 		qq := url.Values{}
@@ -415,10 +413,7 @@ func (s *Server) meetingList(w http.ResponseWriter, r *http.Request) error {
 		}
 		return "/meetings?" + qq.Encode()
 	}
-	from := (page - 1) * meetingsPerPage
-	if from < len(l.Meetings) {
-		p.Meetings = l.Meetings[from:min(len(l.Meetings), from+meetingsPerPage)]
-	}
+	p.Meetings = l.Meetings[:min(len(l.Meetings), meetingsPerPage)]
 	if page > 1 {
 		prev := ""
 		if page > 2 {
@@ -426,7 +421,7 @@ func (s *Server) meetingList(w http.ResponseWriter, r *http.Request) error {
 		}
 		p.PrevURL = link(map[string]string{"page": prev})
 	}
-	if len(l.Meetings) > page*meetingsPerPage && page < 50 {
+	if len(l.Meetings) > meetingsPerPage && page < 50 {
 		p.NextURL = link(map[string]string{"page": strconv.Itoa(page + 1)})
 	}
 	// The count is of this page's listing; more pages say so by a link.

@@ -555,4 +555,18 @@ func TestMeetingListOrganisers(t *testing.T) {
 	if !strings.Contains(founder.get("/meetings").Body, "Quiet Circle") {
 		t.Error("a secret group is not named to its member")
 	}
+	// An address typed in capitals chooses the same group.
+	if body := anon.get("/meetings?group=" + strings.ToUpper(last.Slug)).Body; !strings.Contains(body, "Circle meeting "+last.Name) {
+		t.Errorf("filtered by %s in capitals: its meeting is not listed", last.Slug)
+	}
+	// 21 meetings a visitor may see: twenty on the first page with a link
+	// on, one on the second with a link back and none on.
+	cards := regexp.MustCompile(`<li class="card meeting-card">`)
+	first, second := anon.get("/meetings").Body, anon.get("/meetings?page=2").Body
+	if n := len(cards.FindAllString(first, -1)); n != 20 || !strings.Contains(first, `rel="next"`) {
+		t.Errorf("page 1: %d meetings, link on %v; want 20 and a link", n, strings.Contains(first, `rel="next"`))
+	}
+	if n := len(cards.FindAllString(second, -1)); n != 1 || strings.Contains(second, `rel="next"`) || !strings.Contains(second, `rel="prev"`) {
+		t.Errorf("page 2: %d meetings; want 1, a link back and none on", n)
+	}
 }
