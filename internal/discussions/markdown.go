@@ -10,7 +10,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -20,6 +19,7 @@ import (
 	"github.com/yuin/goldmark/util"
 
 	"involve/internal/guide"
+	"involve/internal/memo"
 )
 
 // Posts are Markdown written by anyone, so they render more narrowly than
@@ -88,32 +88,11 @@ func (postNodes) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 // far more often than written), so results are remembered, keyed by the
 // Markdown itself: a cache of a pure function, never stale, which
 // goldmark and bluemonday would otherwise spend about a tenth of a thread
-// page's time on. Only posts up to renderCacheBody bytes are kept, so the
+// page's time on. Only posts up to 4 KB are kept, 2,048 of them, so the
 // cache holds at most a few megabytes.
-func Render(body string) template.HTML {
-	if len(body) > renderCacheBody {
-		return render(body)
-	}
-	if h, ok := renderCache.Get(body); ok {
-		return h
-	}
-	h := render(body)
-	renderCache.Add(body, h)
-	return h
-}
+func Render(body string) template.HTML { return rendered.Get(body) }
 
-const (
-	renderCacheBody  = 4 << 10
-	renderCacheCount = 2048
-)
-
-var renderCache = func() *lru.Cache[string, template.HTML] {
-	c, err := lru.New[string, template.HTML](renderCacheCount)
-	if err != nil {
-		panic(err) // only for a size below 1
-	}
-	return c
-}()
+var rendered = memo.New(2048, 4<<10, render)
 
 func render(body string) template.HTML {
 	var buf bytes.Buffer

@@ -6,11 +6,10 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	lru "github.com/hashicorp/golang-lru/v2"
-
 	"involve/internal/groups"
 	"involve/internal/guide"
 	"involve/internal/langs"
+	"involve/internal/memo"
 )
 
 // What the two directories, /groups and /organisations, share: filters
@@ -123,28 +122,10 @@ func excerpt(s string, n int) string {
 // cardSummary is the start of a group's about text, without Markdown, for
 // its card in the directory. Parsing the Markdown of twenty cards was a
 // tenth of the directory's time, for texts that seldom change, so the
-// summaries are remembered by their text (a pure function; bounded).
-func cardSummary(about string) string {
-	if len(about) > summaryCacheText {
-		return excerpt(guide.PlainText(about), 200)
-	}
-	if s, ok := summaryCache.Get(about); ok {
-		return s
-	}
-	s := excerpt(guide.PlainText(about), 200)
-	summaryCache.Add(about, s)
-	return s
-}
-
-const summaryCacheText = 4 << 10
-
-var summaryCache = func() *lru.Cache[string, string] {
-	c, err := lru.New[string, string](2048)
-	if err != nil {
-		panic(err) // only for a size below 1
-	}
-	return c
-}()
+// summaries are remembered by their text.
+var cardSummary = memo.New(2048, 4<<10, func(about string) string {
+	return excerpt(guide.PlainText(about), 200)
+}).Get
 
 // choiceItem is one radio button or checkbox of a fieldset.
 type choiceItem struct {

@@ -68,8 +68,8 @@ func testLogger() *slog.Logger {
 	return slog.New(slog.NewTextHandler(io.Discard, nil))
 }
 
-// loadBundle reads the catalogues once for all tests; a Bundle is only
-// read from.
+// loadBundle reads the catalogues once for all tests; servers share a
+// Bundle safely (its caches are safe for concurrent use).
 var loadBundle = sync.OnceValues(i18n.Load)
 
 // sqliteEnv is newEnv on a fresh SQLite database: a copy of one migrated
