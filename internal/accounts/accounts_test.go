@@ -3,8 +3,11 @@ package accounts_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"involve/internal/accounts"
 	"involve/internal/db"
@@ -144,8 +147,25 @@ func TestSessions(t *testing.T) {
 		if a == b || len(a) < 40 {
 			t.Fatalf("tokens %q %q", a, b)
 		}
-		if got, err := s.SessionMember(ctx, a); err != nil || got.ID != m.ID {
-			t.Fatalf("session a: %v %v", got, err)
+		if got, err := s.SessionMember(ctx, a); err != nil || got.ID != m.ID || len(got.Roles) != 0 || got.UnreadNotifications != 0 {
+			t.Fatalf("session a: %+v %v", got, err)
+		}
+		// The session read brings the member's roles, one row each, and
+		// the count of unread notifications the header shows.
+		for _, r := range []string{accounts.RoleModerator, accounts.RoleAdmin} {
+			if err := s.GrantRole(ctx, d, m.ID, r, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i, read := range []any{nil, nil, time.Now()} {
+			if _, err := d.Exec(ctx, `INSERT INTO notifications (member_id, kind, url, created_at, read_at) VALUES (?, 'test', ?, ?, ?)`,
+				m.ID, fmt.Sprint("/", i), time.Now(), read); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got, err := s.SessionMember(ctx, a); err != nil || got.ID != m.ID || got.Handle != "ben" ||
+			!slices.Equal(got.Roles, []string{accounts.RoleAdmin, accounts.RoleModerator}) || got.UnreadNotifications != 2 {
+			t.Fatalf("session a with roles and notifications: %+v %v", got, err)
 		}
 		if _, err := s.SessionMember(ctx, "forged"); !errors.Is(err, db.ErrNotFound) {
 			t.Fatalf("unknown token: %v", err)

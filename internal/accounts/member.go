@@ -71,6 +71,11 @@ type Member struct {
 	Roles           []string
 	CreatedAt       time.Time
 	PassphraseSetAt time.Time
+	// UnreadNotifications counts the member's unread notifications when
+	// the request was signed in: SessionMember reads it with the session,
+	// so the header every page shows costs no query of its own. Other
+	// reads of a member leave it 0.
+	UnreadNotifications int
 }
 
 // HasRole reports whether the member holds a site role.

@@ -8,6 +8,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"time"
+
+	"involve/internal/db"
 )
 
 // Sessions live in the database, so several nodes share them. The cookie
@@ -48,12 +50,38 @@ func (s *Store) SessionMember(ctx context.Context, token string) (*Member, error
 	var lastSeen time.Time
 	var suspendedUntil *time.Time
 	var suspendedReason string
-	// The member comes with the session: this runs on every request.
-	m, err := scanMember(s.db.QueryRow(ctx, `SELECT `+memberColumnsM+`, s.last_seen_at, m.suspended_until, m.suspended_reason
-		FROM sessions s JOIN members m ON m.id = s.member_id WHERE s.token_hash = ? AND s.expires_at > ?`, h, now),
-		&lastSeen, &suspendedUntil, &suspendedReason)
+	// The member comes with the session, its site roles (one row each) and
+	// the count of unread notifications every page's header shows: this
+	// runs on every request, and on PostgreSQL each query is a round trip.
+	rows, err := s.db.Query(ctx, `SELECT `+memberColumnsM+`, s.last_seen_at, m.suspended_until, m.suspended_reason,
+		(SELECT COUNT(*) FROM notifications n WHERE n.member_id = m.id AND n.read_at IS NULL), COALESCE(r.role, '')
+		FROM sessions s JOIN members m ON m.id = s.member_id LEFT JOIN member_roles r ON r.member_id = m.id
+		WHERE s.token_hash = ? AND s.expires_at > ? ORDER BY r.role`, h, now)
 	if err != nil {
 		return nil, err
+	}
+	defer rows.Close()
+	var m *Member
+	for rows.Next() {
+		var unread int
+		var role string
+		got, err := scanMember(rows, &lastSeen, &suspendedUntil, &suspendedReason, &unread, &role)
+		if err != nil {
+			return nil, err
+		}
+		if m == nil {
+			m = got
+			m.UnreadNotifications = unread
+		}
+		if role != "" {
+			m.Roles = append(m.Roles, role)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if m == nil {
+		return nil, db.ErrNotFound
 	}
 	if err := suspension(suspendedUntil, suspendedReason, now); err != nil {
 		return nil, err
@@ -64,7 +92,7 @@ func (s *Store) SessionMember(ctx context.Context, token string) (*Member, error
 			return nil, err
 		}
 	}
-	return m, s.loadRoles(ctx, m)
+	return m, nil
 }
 
 // EndSession signs one device out.

@@ -45,7 +45,7 @@ func fillModeration(ctx context.Context, a *app.App, ids map[string]int64, group
 		if err != nil {
 			return 0, err
 		}
-		ps, err := a.Discussions.Page(ctx, d.ID, 1)
+		ps, err := a.Discussions.Page(ctx, d.ID, 1, 0)
 		if err != nil || len(ps) == 0 {
 			return 0, fmt.Errorf("demo: moderation: first post of %q: %v", title, err)
 		}

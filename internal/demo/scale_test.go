@@ -102,7 +102,7 @@ func TestScale(t *testing.T) {
 		if dd.URL() != res.ThreadURL {
 			t.Errorf("thread URL %s, reported %s", dd.URL(), res.ThreadURL)
 		}
-		page, err := a.Discussions.Page(ctx, id, 2)
+		page, err := a.Discussions.Page(ctx, id, 2, 0)
 		if err != nil || len(page) != ThreadReplies+1-30 {
 			t.Errorf("second page of the thread: %d posts, %v", len(page), err)
 		}

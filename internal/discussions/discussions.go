@@ -79,6 +79,9 @@ type Discussion struct {
 	// LastRead is the highest position the viewer has been shown, in
 	// lists and threads read for a member; 0 when never opened.
 	LastRead int
+	// Following says whether the viewer follows the thread; ForReader
+	// fills it.
+	Following bool
 }
 
 // Posts is how many posts the thread has, the first one included.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -144,7 +145,7 @@ func TestThreadsAndReplies(t *testing.T) {
 		if got.ReplyCount != 2 || got.LastPostAt.Before(th.LastPostAt) {
 			t.Errorf("after two replies: %d replies, last post %v (started %v)", got.ReplyCount, got.LastPostAt, th.LastPostAt)
 		}
-		posts, err := f.s.Page(f.ctx, th.ID, 1)
+		posts, err := f.s.Page(f.ctx, th.ID, 1, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -156,13 +157,37 @@ func TestThreadsAndReplies(t *testing.T) {
 		if diff := cmp.Diff(want, bodies); diff != "" {
 			t.Errorf("page 1 (-want +got):\n%s", diff)
 		}
+		// A reader who blocked ben has his post marked, and only his.
+		if _, err := f.d.Exec(f.ctx, `INSERT INTO member_blocks (blocker_id, blocked_id, created_at) VALUES (?, ?, ?)`, cas, ben, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			reader int64
+			want   []bool
+		}{{cas, []bool{false, true, false}}, {ana, []bool{false, false, false}}, {0, []bool{false, false, false}}} {
+			ps, err := f.s.Page(f.ctx, th.ID, 1, c.reader)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []bool
+			for _, p := range ps {
+				got = append(got, p.AuthorBlocked)
+			}
+			if !slices.Equal(got, c.want) || len(ps) != 3 || ps[2].Body != "Community centre too." {
+				t.Errorf("reader %d: blocked authors %v, want %v", c.reader, got, c.want)
+			}
+		}
 		// The author and both repliers follow; each has read up to their post.
 		for _, c := range []struct {
 			who  int64
 			read int
 		}{{ana, 1}, {ben, 2}, {cas, 3}} {
-			n, ok, _ := f.s.ReaderState(f.ctx, c.who, th.ID)
-			if !ok {
+			d, err := f.s.ForReader(f.ctx, th.ID, c.who)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := d.LastRead
+			if !d.Following {
 				t.Errorf("member %d does not follow the thread they wrote in", c.who)
 			}
 			if n != c.read {
@@ -223,8 +248,8 @@ func TestListOrderAndUnread(t *testing.T) {
 		if err := f.s.MarkRead(f.ctx, ben, a.ID, 1); err != nil { // an old page: the marker stays
 			t.Fatal(err)
 		}
-		if n, _, _ := f.s.ReaderState(f.ctx, ben, a.ID); n != 3 {
-			t.Errorf("marker went back to %d", n)
+		if d, _ := f.s.ForReader(f.ctx, a.ID, ben); d == nil || d.LastRead != 3 {
+			t.Errorf("marker went back: %+v", d)
 		}
 		got := list(ben, false)
 		if got[1] != "Oldest thread unread=0" {
@@ -507,7 +532,7 @@ func TestLongThreadPages(t *testing.T) {
 			t.Fatalf("%d posts on %d pages", th.Posts(), th.Pages())
 		}
 		for _, c := range []struct{ page, first, n int }{{1, 1, PerPage}, {50, 49*PerPage + 1, PerPage}, {101, 3001, 1}, {102, 0, 0}} {
-			ps, err := f.s.Page(f.ctx, th.ID, c.page)
+			ps, err := f.s.Page(f.ctx, th.ID, c.page, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -556,7 +581,7 @@ func BenchmarkThreadPage(b *testing.B) {
 		fillThread(b, d, th, ana, 3000)
 		b.ResetTimer()
 		for b.Loop() {
-			ps, err := f.s.Page(f.ctx, th.ID, 95)
+			ps, err := f.s.Page(f.ctx, th.ID, 95, 0)
 			if err != nil || len(ps) != PerPage {
 				b.Fatalf("%d posts, %v", len(ps), err)
 			}
@@ -621,7 +646,7 @@ func TestMemberData(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				posts, _ := f.s.Page(f.ctx, shared.ID, 1)
+				posts, _ := f.s.Page(f.ctx, shared.ID, 1, 0)
 				var sum []string
 				for _, p := range posts {
 					sum = append(sum, fmt.Sprintf("%d gone=%v removed=%v %s", p.Position, p.Author.Gone(), p.Removed(), p.Body))

@@ -2,6 +2,7 @@ package discussions
 
 import (
 	"context"
+	"fmt"
 
 	"involve/internal/db"
 )
@@ -23,15 +24,24 @@ func (s *Store) Unfollow(ctx context.Context, memberID, discussionID int64) erro
 	return err
 }
 
-// ReaderState is how far a member has read a thread and whether they
-// follow it, in one query: the thread page needs both on every read.
-func (s *Store) ReaderState(ctx context.Context, memberID, discussionID int64) (lastRead int, following bool, err error) {
-	var f int
-	err = s.db.QueryRow(ctx, `SELECT
-		(SELECT COALESCE(MAX(last_position), 0) FROM discussion_reads WHERE member_id = ? AND discussion_id = ?),
-		(SELECT COUNT(*) FROM discussion_follows WHERE member_id = ? AND discussion_id = ?)`,
-		memberID, discussionID, memberID, discussionID).Scan(&lastRead, &f)
-	return lastRead, f > 0, err
+// ForReader returns one thread, hidden or not, with how far the member
+// has read it and whether they follow it (LastRead, Following), in one
+// query: the thread page needs all three on every read. A signed-out
+// reader is memberID 0.
+func (s *Store) ForReader(ctx context.Context, id, memberID int64) (*Discussion, error) {
+	if memberID == 0 {
+		return s.Discussion(ctx, id)
+	}
+	var lastRead, following int
+	d, err := scanDiscussion(s.db.QueryRow(ctx, `SELECT `+discussionColumns+`,
+		COALESCE((SELECT last_position FROM discussion_reads WHERE member_id = ? AND discussion_id = d.id), 0),
+		(SELECT COUNT(*) FROM discussion_follows WHERE member_id = ? AND discussion_id = d.id)`+discussionFrom+`
+		WHERE d.id = ?`, memberID, memberID, id), &lastRead, &following)
+	if err != nil {
+		return nil, fmt.Errorf("discussions: %d: %w", id, err)
+	}
+	d.LastRead, d.Following = lastRead, following > 0
+	return d, nil
 }
 
 // MarkRead records that a member has been shown a thread up to position;

@@ -2,6 +2,7 @@ package discussions
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -22,6 +23,9 @@ type Post struct {
 	RemovedAt    *time.Time // its author deleted their account and took their words
 	HiddenAt     *time.Time
 	HiddenReason string
+	// AuthorBlocked says the reader blocked the author, so the page folds
+	// the post away; Page fills it for a reader who is signed in.
+	AuthorBlocked bool
 }
 
 // Removed reports whether the author took the post's words away.
@@ -36,11 +40,12 @@ const postColumns = `p.id, p.discussion_id, p.position, COALESCE(p.author_id, 0)
 
 const postFrom = ` FROM posts p LEFT JOIN members m ON m.id = p.author_id`
 
-func scanPost(sc interface{ Scan(...any) error }) (*Post, error) {
+// scanPost reads the columns of a post, then more.
+func scanPost(sc interface{ Scan(...any) error }, more ...any) (*Post, error) {
 	p := &Post{}
 	var vis string
-	if err := sc.Scan(&p.ID, &p.DiscussionID, &p.Position, &p.Author.ID, &p.Author.Handle, &p.Author.DisplayName, &vis,
-		&p.Body, &p.CreatedAt, &p.EditedAt, &p.RemovedAt, &p.HiddenAt, &p.HiddenReason); err != nil {
+	if err := sc.Scan(append([]any{&p.ID, &p.DiscussionID, &p.Position, &p.Author.ID, &p.Author.Handle, &p.Author.DisplayName, &vis,
+		&p.Body, &p.CreatedAt, &p.EditedAt, &p.RemovedAt, &p.HiddenAt, &p.HiddenReason}, more...)...); err != nil {
 		return nil, err
 	}
 	p.Author.DisplayVis = accounts.Visibility(vis)
@@ -60,28 +65,48 @@ func (s *Store) post(ctx context.Context, q db.Querier, id int64) (*Post, error)
 	return p, nil
 }
 
-// Page returns the posts of one page of a thread, in order. It reads a
-// range of positions through the (discussion_id, position) index, so a
-// late page of a long thread costs the same as the first.
-func (s *Store) Page(ctx context.Context, discussionID int64, page int) ([]*Post, error) {
+// Page returns page (from 1) of a thread's posts. For a reader who is
+// signed in (memberID, 0 otherwise) each post says whether the reader
+// blocked its author: the same query reads it, since this runs on every
+// read of a thread and on PostgreSQL each query is a round trip.
+func (s *Store) Page(ctx context.Context, discussionID int64, page int, memberID int64) ([]*Post, error) {
 	first := (max(1, page)-1)*PerPage + 1
-	return s.Range(ctx, discussionID, first, first+PerPage-1)
+	if memberID == 0 {
+		return s.Range(ctx, discussionID, first, first+PerPage-1)
+	}
+	rows, err := s.db.Query(ctx, `SELECT `+postColumns+`,
+		CASE WHEN p.author_id IN (SELECT blocked_id FROM member_blocks WHERE blocker_id = ?) THEN 1 ELSE 0 END`+postFrom+`
+		WHERE p.discussion_id = ? AND p.position BETWEEN ? AND ? ORDER BY p.position`,
+		memberID, discussionID, first, first+PerPage-1)
+	return readPosts(rows, err, true)
 }
 
 // Range returns the posts at positions first to last.
 func (s *Store) Range(ctx context.Context, discussionID int64, first, last int) ([]*Post, error) {
 	rows, err := s.db.Query(ctx, `SELECT `+postColumns+postFrom+`
 		WHERE p.discussion_id = ? AND p.position BETWEEN ? AND ? ORDER BY p.position`, discussionID, first, last)
+	return readPosts(rows, err, false)
+}
+
+// readPosts reads the posts of a query, with 1 or 0 after each post's
+// columns, for whether the reader blocked its author, when blocks is set.
+func readPosts(rows *sql.Rows, err error, blocks bool) ([]*Post, error) {
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []*Post
 	for rows.Next() {
-		p, err := scanPost(rows)
+		var blocked int
+		var more []any
+		if blocks {
+			more = []any{&blocked}
+		}
+		p, err := scanPost(rows, more...)
 		if err != nil {
 			return nil, err
 		}
+		p.AuthorBlocked = blocked > 0
 		out = append(out, p)
 	}
 	return out, rows.Err()

@@ -203,11 +203,12 @@ const columns = `g.id, g.slug, g.name, g.kind, g.visibility, g.joining, g.about,
 	g.organisation_id, g.hidden_at, g.hidden_reason, g.created_at,
 	g.member_count`
 
-func scan(sc interface{ Scan(...any) error }) (*Group, error) {
+// scan reads the columns of a group, then more.
+func scan(sc interface{ Scan(...any) error }, more ...any) (*Group, error) {
 	g := &Group{}
 	var topics, langs string
-	err := sc.Scan(&g.ID, &g.Slug, &g.Name, &g.Kind, &g.Visibility, &g.Joining, &g.About, &g.Region, &topics, &langs,
-		&g.OrganisationID, &g.HiddenAt, &g.HiddenReason, &g.CreatedAt, &g.Members)
+	err := sc.Scan(append([]any{&g.ID, &g.Slug, &g.Name, &g.Kind, &g.Visibility, &g.Joining, &g.About, &g.Region, &topics, &langs,
+		&g.OrganisationID, &g.HiddenAt, &g.HiddenReason, &g.CreatedAt, &g.Members}, more...)...)
 	g.Topics, g.Languages = SplitList(topics), SplitList(langs)
 	return g, err
 }
@@ -356,6 +357,24 @@ func (s *Store) Access(ctx context.Context, g *Group, v Viewer) (Access, error) 
 		g.ID, v.MemberID, g.ID, v.MemberID).Scan(&a.Role, &pending); err != nil {
 		return a, err
 	}
+	a.Pending = a.Role == "" && pending > 0
+	return a, nil
+}
+
+// AccessBySlug finds a group by slug with what v may do with it, in one
+// query: every page of a group starts here, and on PostgreSQL each query
+// is a round trip.
+func (s *Store) AccessBySlug(ctx context.Context, slug string, v Viewer) (Access, error) {
+	var pending int
+	a := Access{Viewer: v}
+	g, err := scan(s.db.QueryRow(ctx, `SELECT `+columns+`,
+		COALESCE((SELECT role FROM group_members WHERE group_id = g.id AND member_id = ?), ''),
+		(SELECT COUNT(*) FROM group_join_requests WHERE group_id = g.id AND member_id = ? AND decision = '')
+		FROM groups g WHERE g.slug = ?`, v.MemberID, v.MemberID, slug), &a.Role, &pending)
+	if err != nil {
+		return a, fmt.Errorf("groups: %q: %w", slug, err)
+	}
+	a.Group = g
 	a.Pending = a.Role == "" && pending > 0
 	return a, nil
 }

@@ -44,20 +44,6 @@ func (s *Store) HasBlocked(ctx context.Context, blocker, blocked int64) (bool, e
 	return n > 0, err
 }
 
-// BlockedBy returns the members memberID blocked, for folding their posts
-// away when memberID reads a thread. A signed-out reader (0) blocked no one.
-func (s *Store) BlockedBy(ctx context.Context, memberID int64) (map[int64]bool, error) {
-	out := map[int64]bool{}
-	if memberID == 0 {
-		return out, nil
-	}
-	ids, err := s.ids(ctx, s.db, `SELECT blocked_id FROM member_blocks WHERE blocker_id = ?`, memberID)
-	for _, id := range ids {
-		out[id] = true
-	}
-	return out, err
-}
-
 // DropBlocked returns the members of to who have not blocked from, so a
 // mention or reply by from does not notify anyone who blocked them. Call
 // it inside the transaction that adds the notifications.

@@ -555,12 +555,13 @@ func TestBlocks(t *testing.T) {
 		if err := fx.mod.Block(ctx, c, b); err != nil {
 			t.Fatal(err)
 		}
-		got, err := fx.mod.BlockedBy(ctx, a)
-		if err != nil || !cmp.Equal(got, map[int64]bool{b: true}) {
-			t.Errorf("BlockedBy = %v, %v", got, err)
-		}
-		if got, _ := fx.mod.BlockedBy(ctx, 0); len(got) != 0 {
-			t.Errorf("a signed-out reader blocked %v", got)
+		for _, c := range []struct {
+			blocker, blocked int64
+			want             bool
+		}{{a, b, true}, {b, a, false}, {c, b, true}, {a, c, false}} {
+			if got, err := fx.mod.HasBlocked(ctx, c.blocker, c.blocked); err != nil || got != c.want {
+				t.Errorf("HasBlocked(%d, %d) = %v, %v", c.blocker, c.blocked, got, err)
+			}
 		}
 		// Notifications from b skip those who blocked b; not the other way.
 		to, err := fx.mod.DropBlocked(ctx, d, b, []int64{a, c, fx.members["gmod"].ID})

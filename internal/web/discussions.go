@@ -80,14 +80,6 @@ func isSiteModerator(m *accounts.Member) bool {
 	return m != nil && (m.IsAdmin() || m.HasRole(accounts.RoleModerator))
 }
 
-// discViewer is the reader as groups.Access sees them.
-func discViewer(m *accounts.Member) groups.Viewer {
-	if m == nil {
-		return groups.Viewer{}
-	}
-	return groups.Viewer{MemberID: m.ID, SiteModerator: isSiteModerator(m)}
-}
-
 func (s *Server) forumPlace(r *http.Request) discPlace {
 	m := state(r).member
 	return discPlace{CanWrite: m != nil, CanModerate: isSiteModerator(m), member: m}
@@ -97,26 +89,29 @@ func (s *Server) forumPlace(r *http.Request) discPlace {
 // not know of is not found; one whose content is for members only is
 // closed, with a message saying so.
 func (s *Server) groupPlace(ctx context.Context, r *http.Request, g *groups.Group) (discPlace, error) {
-	m := state(r).member
-	a, err := s.Groups.Access(ctx, g, discViewer(m))
+	a, err := s.Groups.Access(ctx, g, groupViewer(state(r).member))
 	if err != nil {
 		return discPlace{}, err
 	}
+	return accessPlace(r, a)
+}
+
+func accessPlace(r *http.Request, a groups.Access) (discPlace, error) {
 	if !a.CanSee() {
 		return discPlace{}, notFound()
 	}
 	if !a.CanSeeContent() {
 		return discPlace{}, &httpError{status: http.StatusForbidden, msg: "discussions.members_only"}
 	}
-	return discPlace{Group: g, CanWrite: a.IsMember(), CanModerate: a.CanModerate(), member: m}, nil
+	return discPlace{Group: a.Group, CanWrite: a.IsMember(), CanModerate: a.CanModerate(), member: state(r).member}, nil
 }
 
 func (s *Server) groupPlaceBySlug(r *http.Request) (discPlace, error) {
-	g, err := s.Groups.BySlug(r.Context(), r.PathValue("slug"))
+	a, err := s.Groups.AccessBySlug(r.Context(), r.PathValue("slug"), groupViewer(state(r).member))
 	if err != nil {
 		return discPlace{}, err
 	}
-	return s.groupPlace(r.Context(), r, g)
+	return accessPlace(r, a)
 }
 
 // placeOf is the place of a thread.
@@ -145,7 +140,7 @@ func (s *Server) threadByID(r *http.Request) (*discussions.Discussion, discPlace
 	if err != nil {
 		return nil, discPlace{}, err
 	}
-	d, err := s.Discussions.Discussion(r.Context(), id)
+	d, err := s.Discussions.ForReader(r.Context(), id, memberID(state(r).member))
 	if err != nil {
 		return nil, discPlace{}, err
 	}
@@ -425,7 +420,7 @@ func (s *Server) groupThread(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d, err := s.Discussions.Discussion(r.Context(), id)
+	d, err := s.Discussions.ForReader(r.Context(), id, memberID(state(r).member))
 	if err != nil {
 		return err
 	}
@@ -465,23 +460,12 @@ func (s *Server) thread(w http.ResponseWriter, r *http.Request, d *discussions.D
 		return s.render(w, r, status, "discussion", p)
 	}
 	p.Pages = pageLinks(d.URL(), page, d.Pages())
-	posts, err := s.Discussions.Page(ctx, d.ID, page)
+	posts, err := s.Discussions.Page(ctx, d.ID, page, memberID(m))
 	if err != nil {
 		return err
 	}
-	lastRead := 0
-	if m != nil {
-		if lastRead, p.Following, err = s.Discussions.ReaderState(ctx, m.ID, d.ID); err != nil {
-			return err
-		}
-	}
-	d.LastRead = lastRead
-	var blocked map[int64]bool
-	if m != nil && s.Moderation != nil {
-		if blocked, err = s.Moderation.BlockedBy(ctx, m.ID); err != nil {
-			return err
-		}
-	}
+	lastRead := d.LastRead // ForReader read it, with Following
+	p.Following = d.Following
 	p.CanReport = m != nil && d.Author.ID != m.ID
 	p.p, p.Member = st.p, m // for the labels made below; render fills the rest
 	first := (page-1)*discussions.PerPage + 1
@@ -498,7 +482,7 @@ func (s *Server) thread(w http.ResponseWriter, r *http.Request, d *discussions.D
 		v.CanQuote = pl.CanWrite && !post.Removed() && !post.Hidden()
 		v.CanEdit = m != nil && post.Author.ID == m.ID && !post.Removed() && !post.Hidden() && d.LockedAt == nil
 		v.CanReport = m != nil && post.Author.ID != m.ID && !post.Removed() && !post.Hidden()
-		v.Blocked = !post.Author.Gone() && blocked[post.Author.ID]
+		v.Blocked = !post.Author.Gone() && post.AuthorBlocked
 		v.By, v.Number = p.T("discussions.post.by", post.Position), p.T("discussions.post.number", post.Position)
 		v.Who, v.When = p.Who(post.Author), p.When(post.CreatedAt)
 		if v.CanQuote {

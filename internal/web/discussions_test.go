@@ -147,7 +147,7 @@ func TestDiscussionForumFlow(t *testing.T) {
 		if r.Status != http.StatusSeeOther || r.Location != thread+"#post-2" {
 			t.Fatalf("reply: %d %s", r.Status, r.Location)
 		}
-		posts, _ := e.Srv.Discussions.Page(context.Background(), id, 1)
+		posts, _ := e.Srv.Discussions.Page(context.Background(), id, 1, 0)
 		if len(posts) != 2 {
 			t.Fatalf("%d posts", len(posts))
 		}
@@ -277,7 +277,7 @@ func TestDiscussionLockPinFollow(t *testing.T) {
 		if !strings.Contains(page, e.T("discussions.locked_notice")) || strings.Contains(page, `action="/discussions/`+strconv.FormatInt(old.ID, 10)+`/replies"`) {
 			t.Errorf("a locked thread still offers the reply form to a member")
 		}
-		posts, _ := e.Srv.Discussions.Page(context.Background(), old.ID, 1)
+		posts, _ := e.Srv.Discussions.Page(context.Background(), old.ID, 1, 0)
 		if r := sasha.get(fmt.Sprintf("/posts/%d/edit", posts[1].ID)); r.Status != http.StatusForbidden {
 			t.Errorf("edit form in a locked thread: %d", r.Status)
 		}
@@ -355,8 +355,8 @@ func TestDiscussionUnreadAndPages(t *testing.T) {
 		if !strings.Contains(r.Body, `href="`+thread+`#post-2">`+e.T("discussions.first_unread")) {
 			t.Errorf("page 2 does not lead to the first new post")
 		}
-		if n, _, _ := e.Srv.Discussions.ReaderState(context.Background(), e.member("mira").ID, th.ID); n != 60 {
-			t.Errorf("read up to %d, want 60", n)
+		if d, _ := e.Srv.Discussions.ForReader(context.Background(), th.ID, e.member("mira").ID); d == nil || d.LastRead != 60 {
+			t.Errorf("read up to %+v, want 60", d)
 		}
 		if list := mira.get("/discussions").Body; !strings.Contains(list, e.T("discussions.tag.new.other", 11)) {
 			t.Errorf("after page 2 the list does not say 11 new")
@@ -490,11 +490,11 @@ func TestDiscussionGroupsAndFeeds(t *testing.T) {
 		}
 
 		// The group page's summary (for the groups page).
-		sum, err := e.Srv.groupDiscussionSummary(context.Background(), mem, discViewer(e.member("outsider")))
+		sum, err := e.Srv.groupDiscussionSummary(context.Background(), mem, groupViewer(e.member("outsider")))
 		if err != nil || sum != nil {
 			t.Errorf("summary for an outsider of a members-only group: %v %v", sum, err)
 		}
-		sum, err = e.Srv.groupDiscussionSummary(context.Background(), mem, discViewer(e.member("sasha")))
+		sum, err = e.Srv.groupDiscussionSummary(context.Background(), mem, groupViewer(e.member("sasha")))
 		if err != nil || len(sum) != 2 || sum[0].Title != "Meeting in May" {
 			t.Errorf("summary for a member: %+v %v", sum, err)
 		}

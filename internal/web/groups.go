@@ -52,25 +52,22 @@ func (s *Server) groupRoutes() []route {
 }
 
 // groupViewer is the reader as package groups sees them.
+// groupViewer is the reader as groups.Access sees them.
 func groupViewer(m *accounts.Member) groups.Viewer {
 	if m == nil {
 		return groups.Viewer{}
 	}
-	return groups.Viewer{MemberID: m.ID, SiteModerator: m.IsAdmin() || m.HasRole(accounts.RoleModerator)}
+	return groups.Viewer{MemberID: m.ID, SiteModerator: isSiteModerator(m)}
 }
 
 // loadGroup finds the group in the path and what the reader may do with
 // it. A group the reader may not see (secret, or hidden) is not found, so
 // its name is never confirmed to outsiders.
 func (s *Server) loadGroup(r *http.Request) (groups.Access, error) {
-	g, err := s.Groups.BySlug(r.Context(), r.PathValue("slug"))
+	a, err := s.Groups.AccessBySlug(r.Context(), r.PathValue("slug"), groupViewer(state(r).member))
 	if errors.Is(err, db.ErrNotFound) {
 		return groups.Access{}, notFound()
 	}
-	if err != nil {
-		return groups.Access{}, err
-	}
-	a, err := s.Groups.Access(r.Context(), g, groupViewer(state(r).member))
 	if err != nil {
 		return a, err
 	}

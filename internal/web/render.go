@@ -148,11 +148,7 @@ func (s *Server) fillBase(w http.ResponseWriter, r *http.Request, b *Base) {
 	b.Langs = i18n.Languages
 	b.Member = st.member
 	if b.Member != nil {
-		n, err := s.Notify.Unread(r.Context(), b.Member.ID)
-		if err != nil {
-			s.Log.Error("unread notifications", "err", err)
-		}
-		b.Unread = n
+		b.Unread = b.Member.UnreadNotifications
 	}
 	b.assets = s.assets
 	b.QuickExitURL = s.Config.QuickExitURL

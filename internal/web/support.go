@@ -81,20 +81,14 @@ func (sc *supportScope) staffOf(id int64) bool {
 // one whose requests are closed to them is forbidden.
 func (s *Server) loadSupport(r *http.Request) (*supportScope, error) {
 	ctx := r.Context()
-	g, err := s.Groups.BySlug(ctx, r.PathValue("slug"))
+	m := state(r).member
+	sc := &supportScope{}
+	var err error
+	sc.access, err = s.Groups.AccessBySlug(ctx, r.PathValue("slug"), groupViewer(m))
 	if errors.Is(err, db.ErrNotFound) {
 		return nil, notFound()
 	}
 	if err != nil {
-		return nil, err
-	}
-	m := state(r).member
-	v := groups.Viewer{}
-	if m != nil {
-		v = groups.Viewer{MemberID: m.ID, SiteModerator: m.IsAdmin() || m.HasRole(accounts.RoleModerator)}
-	}
-	sc := &supportScope{}
-	if sc.access, err = s.Groups.Access(ctx, g, v); err != nil {
 		return nil, err
 	}
 	if sc.orgs, sc.verified, err = s.staffOrgs(ctx, m); err != nil {
