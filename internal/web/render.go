@@ -85,10 +85,10 @@ type Base struct {
 	Feed   string // address of an Atom feed of this page's content, linked from <head>; "" for none
 
 	QuickExitURL string
-	// Top and Bottom are the parts of the layout kept by chrome.
-	Top, Bottom template.HTML
-	p           *i18n.Printer
-	assets      *assets
+	// The parts of the layout kept by chrome.
+	Top, TopEnd, Bottom, BottomEnd template.HTML
+	p                              *i18n.Printer
+	assets                         *assets
 }
 
 func (b *Base) base() *Base { return b }
