@@ -4,10 +4,13 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"html"
 	"html/template"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -104,8 +107,10 @@ func pgConfig(lang string) string {
 	return "simple"
 }
 
-// Marks around matched words in titles and snippets; they cannot occur in
-// text (forms strip control characters), so escaping the rest is safe.
+// Marks around matched words in titles and snippets from PostgreSQL's
+// ts_headline; they cannot occur in text (forms strip control characters),
+// so escaping the rest is safe. On SQLite the words are marked in Go
+// (mark.go).
 const (
 	markStart = "\x02"
 	markEnd   = "\x03"
@@ -182,8 +187,9 @@ type rankedHit struct {
 // pickLanguage keeps, for each thing, the reader's language if it matched,
 // else English, else any; it keeps the order (best first) of the kept hits.
 func pickLanguage(hits []rankedHit, lang string) []rankedHit {
-	best := map[string]int{} // kind/ref -> index in hits
-	score := func(h rankedHit) int {
+	type thing struct{ kind, ref string }
+	best := make(map[thing]int, len(hits)) // index in hits
+	score := func(h *rankedHit) int {
 		switch h.Lang {
 		case lang:
 			return 2
@@ -192,19 +198,16 @@ func pickLanguage(hits []rankedHit, lang string) []rankedHit {
 		}
 		return 0
 	}
-	for i, h := range hits {
-		k := h.Kind + "\x00" + h.Ref
-		if j, ok := best[k]; !ok || score(h) > score(hits[j]) {
+	for i := range hits {
+		k := thing{hits[i].Kind, hits[i].Ref}
+		if j, ok := best[k]; !ok || score(&hits[i]) > score(&hits[j]) {
 			best[k] = i
 		}
 	}
-	var out []rankedHit
-	seen := map[string]bool{}
-	for i, h := range hits {
-		k := h.Kind + "\x00" + h.Ref
-		if best[k] == i && !seen[k] {
-			seen[k] = true
-			out = append(out, h)
+	out := make([]rankedHit, 0, len(best))
+	for i := range hits {
+		if best[thing{hits[i].Kind, hits[i].Ref}] == i {
+			out = append(out, hits[i])
 		}
 	}
 	return out
@@ -231,46 +234,73 @@ func ftsQuery(words []string) string {
 	return strings.Join(quoted, " ")
 }
 
+// rankedMax bounds how many matches are ranked and counted.
+const rankedMax = 500
+
 // rankSQLite reads the ranked matches through search_documents_listing
 // (migration 00012), which holds every column it needs: from the table
-// itself each match would cost a walk over its body's overflow pages.
+// itself each match would cost a walk over its body's overflow pages. The
+// matches are sorted here, not by an ORDER BY, which made SQLite copy every
+// row into a temporary b-tree; and only what ranking and picking a
+// language need is read: each match is a row through the driver, about a
+// microsecond a column. The shown hits' url and title are read with their
+// body (markSQLite).
 func (ix *Index) rankSQLite(ctx context.Context, words []string, vis []any) ([]rankedHit, error) {
-	q := `SELECT d.id, d.kind, d.ref, d.lang, d.url, d.title, bm25(search_fts, 8.0, 1.0)
+	out, err := ix.scanRanked(ctx, func(h *rankedHit) []any { return []any{&h.id, &h.Kind, &h.Ref, &h.Lang, &h.rank} },
+		`SELECT d.id, d.kind, d.ref, d.lang, bm25(search_fts, 8.0, 1.0)
 		FROM search_fts JOIN search_documents d INDEXED BY search_documents_listing ON d.id = search_fts.rowid
-		WHERE search_fts MATCH ? AND d.visibility IN (` + db.Placeholders(len(vis)) + `)
-		ORDER BY bm25(search_fts, 8.0, 1.0) LIMIT 500`
-	return ix.scanRanked(ctx, q, append([]any{ftsQuery(words)}, vis...)...)
+		WHERE search_fts MATCH ? AND d.visibility IN (`+db.Placeholders(len(vis))+`)`,
+		append([]any{ftsQuery(words)}, vis...)...)
+	if err != nil {
+		return nil, err
+	}
+	// bm25 is lower for better matches; equal ones in the order they were
+	// written. The keys are sorted, not the hits, which are large to move.
+	type key struct {
+		rank float64
+		id   int64
+		at   int
+	}
+	keys := make([]key, len(out))
+	for i, h := range out {
+		keys[i] = key{h.rank, h.id, i}
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		return cmp.Or(cmp.Compare(a.rank, b.rank), cmp.Compare(a.id, b.id))
+	})
+	sorted := make([]rankedHit, min(len(keys), rankedMax))
+	for i := range sorted {
+		sorted[i] = out[keys[i].at]
+	}
+	return sorted, nil
 }
 
-// markSQLite fills in the marked titles and snippets of hits. It reads
-// the matches in rank order and stops once it has every hit: asking FTS5
-// for a list of rowids instead would run the whole query (building the
-// prefix word lists, the costly part) once per rowid.
+// markSQLite reads the url, title and body of the hits shown and marks
+// the query's words in them (see matcher).
 func (ix *Index) markSQLite(ctx context.Context, words []string, hits []rankedHit) error {
 	if len(hits) == 0 {
 		return nil
 	}
 	at := make(map[int64]int, len(hits))
-	for i := range hits {
-		at[hits[i].id] = i
-		hits[i].Title = marked(hits[i].title)
+	ids := make([]any, len(hits))
+	for i, h := range hits {
+		at[h.id] = i
+		ids[i] = h.id
 	}
-	rows, err := ix.db.Query(ctx, `SELECT rowid, highlight(search_fts, 0, char(2), char(3)),
-			snippet(search_fts, 1, char(2), char(3), '…', 24)
-		FROM search_fts WHERE search_fts MATCH ? AND rank MATCH 'bm25(8.0, 1.0)' ORDER BY rank`, ftsQuery(words))
+	rows, err := ix.db.Query(ctx, `SELECT id, url, title, body FROM search_documents WHERE id IN (`+db.Placeholders(len(ids))+`)`, ids...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	for found := 0; found < len(hits) && rows.Next(); {
+	m := newMatcher(words)
+	for rows.Next() {
 		var id int64
-		var title, snippet string
-		if err := rows.Scan(&id, &title, &snippet); err != nil {
+		var url, title, body string
+		if err := rows.Scan(&id, &url, &title, &body); err != nil {
 			return err
 		}
 		if i, ok := at[id]; ok {
-			hits[i].Title, hits[i].Snippet = marked(title), marked(snippet)
-			found++
+			hits[i].URL, hits[i].Title, hits[i].Snippet = url, m.highlight(title), m.snippet(body)
 		}
 	}
 	return rows.Err()
@@ -308,8 +338,9 @@ func (ix *Index) rankPostgres(ctx context.Context, words []string, vis []any) ([
 		FROM search_documents d
 		WHERE d.tsv @@ (SELECT to_tsquery('english', {q}) || to_tsquery('dutch', {q}) || to_tsquery('russian', {q}) || to_tsquery('simple', {q}))
 			AND d.visibility IN ({vis})
-		ORDER BY rank DESC, d.id LIMIT 500`, map[string][]any{"q": {tsQuery(words)}, "vis": vis})
-	hits, err := ix.scanRanked(ctx, q, args...)
+		ORDER BY rank DESC, d.id LIMIT `+strconv.Itoa(rankedMax), map[string][]any{"q": {tsQuery(words)}, "vis": vis})
+	hits, err := ix.scanRanked(ctx, func(h *rankedHit) []any { return []any{&h.id, &h.Kind, &h.Ref, &h.Lang, &h.URL, &h.title, &h.rank} },
+		q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -413,7 +444,9 @@ func quoteLexeme(w string) string {
 	return "'" + strings.ReplaceAll(strings.ReplaceAll(w, `\`, `\\`), "'", "''") + "'"
 }
 
-func (ix *Index) scanRanked(ctx context.Context, q string, args ...any) ([]rankedHit, error) {
+// scanRanked reads the rows of q into hits, each row's columns into the
+// fields dest names.
+func (ix *Index) scanRanked(ctx context.Context, dest func(*rankedHit) []any, q string, args ...any) ([]rankedHit, error) {
 	rows, err := ix.db.Query(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -422,7 +455,7 @@ func (ix *Index) scanRanked(ctx context.Context, q string, args ...any) ([]ranke
 	var out []rankedHit
 	for rows.Next() {
 		var h rankedHit
-		if err := rows.Scan(&h.id, &h.Kind, &h.Ref, &h.Lang, &h.URL, &h.title, &h.rank); err != nil {
+		if err := rows.Scan(dest(&h)...); err != nil {
 			return nil, err
 		}
 		out = append(out, h)

@@ -13,7 +13,8 @@ import (
 
 // BenchmarkPages serves the pages bench/run loads, in process and without
 // the network: a thread page of 30 posts read by a signed-in member, a
-// group's page, the directory and the home page. Its figures (time,
+// group's page, the directory, the home page and a search whose words are
+// in every group and in the thread. Its figures (time,
 // bytes and allocations per page) move less with a busy machine than
 // wrk's, so a change can be judged by them; bench/run gives the ratio to
 // the machine's ceiling.
@@ -51,6 +52,7 @@ func BenchmarkPages(b *testing.B) {
 		{"group", "/groups/" + g.Slug, nil},
 		{"directory", "/groups?language=ru", nil},
 		{"home", "/", nil},
+		{"search", "/search?q=naloxone+training", nil},
 	} {
 		b.Run(p.name, func(b *testing.B) {
 			req := httptest.NewRequest(http.MethodGet, p.path, nil)
