@@ -27,7 +27,7 @@ func BenchmarkSearch(b *testing.B) {
 	}
 	defer d.Close()
 	ix := New(d)
-	for _, q := range []string{"naloxone training", "n", "harm reduction", "housing"} {
+	for _, q := range []string{"naloxone training", "n", "harm reduction", "housing", "равные"} {
 		b.Run(q, func(b *testing.B) {
 			start := cpuTime()
 			for b.Loop() {

@@ -59,23 +59,51 @@ func wordChar(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Co, r)
 }
 
-// appendFolded appends r as the index holds it: lower case, a Latin
-// letter without its diacritics, a combining diacritic not at all.
-func appendFolded(b []byte, r rune) []byte {
-	if r < utf8.RuneSelf {
-		if 'A' <= r && r <= 'Z' {
-			r += 'a' - 'A'
-		}
-		return append(b, byte(r))
+// foldRune returns r as the index holds it: lower case, a Latin letter
+// without its diacritics; 0 for a combining diacritic, which is dropped
+// from its word, and -1 for a rune that is not part of a word.
+func foldRune(r rune) rune {
+	if r < rune(len(lowRunes)) {
+		return lowRunes[r]
 	}
-	if 0x300 <= r && r <= 0x36F {
-		return b
+	return foldSlow(r)
+}
+
+// lowRunes is foldRune for the runes below U+0800 (Latin, Greek,
+// Cyrillic, Armenian, Hebrew, Arabic), worked out once: the Unicode tables
+// cost about 20 ns a character, too much for long Russian bodies.
+var lowRunes = func() (t [0x800]rune) {
+	for r := range rune(len(t)) {
+		t[r] = foldSlow(r)
+	}
+	return t
+}()
+
+func foldSlow(r rune) rune {
+	switch {
+	case 0x300 <= r && r <= 0x36F:
+		return 0
+	case !wordChar(r):
+		return -1
 	}
 	r = unicode.ToLower(r)
 	if base, ok := latinBase[r]; ok {
 		r = base
 	}
-	return utf8.AppendRune(b, r)
+	return r
+}
+
+// appendFolded appends r as the index holds it (see foldRune) when it is
+// part of a word.
+func appendFolded(b []byte, r rune) []byte {
+	switch f := foldRune(r); {
+	case f <= 0:
+		return b
+	case f < utf8.RuneSelf:
+		return append(b, byte(f))
+	default:
+		return utf8.AppendRune(b, f)
+	}
 }
 
 // fold returns w as the index holds it.
@@ -131,18 +159,18 @@ func (m *matcher) scan(s string, fn func(word) bool) {
 	m.buf = m.buf[:0]
 	for i := 0; i < len(s); {
 		r, n := rune(s[i]), 1
-		var in bool
-		if r < utf8.RuneSelf {
-			in = 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
-		} else {
+		if r >= utf8.RuneSelf {
 			r, n = utf8.DecodeRuneInString(s[i:])
-			in = wordChar(r)
 		}
-		if in {
+		if f := foldRune(r); f >= 0 {
 			if start < 0 {
 				start = i
 			}
-			m.buf = appendFolded(m.buf, r)
+			if f >= utf8.RuneSelf {
+				m.buf = utf8.AppendRune(m.buf, f)
+			} else if f > 0 {
+				m.buf = append(m.buf, byte(f))
+			}
 		} else if start >= 0 {
 			if !fn(word{start, i, m.match(m.buf)}) {
 				return

@@ -125,3 +125,13 @@ func markedWords(s string) []string {
 	}
 	return out
 }
+
+// BenchmarkSnippet marks a long Cyrillic body whose words are only at its
+// end, the most a snippet reads.
+func BenchmarkSnippet(b *testing.B) {
+	body := strings.Repeat("Мы встречаемся каждую неделю и говорим о снижении вреда. ", 200) + "Тренинг по налоксону для равных."
+	m := newMatcher(terms("налоксон тренинг"))
+	for b.Loop() {
+		m.snippet(body)
+	}
+}
