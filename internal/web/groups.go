@@ -106,13 +106,14 @@ type groupCard struct {
 
 type groupDirectoryPage struct {
 	Base
-	Facets   []facetList
-	Groups   []groupCard // the groups on this page
-	Matched  int         // groups matching the filters, on every page
-	Total    int
-	Filtered bool
-	Filters  map[string]string
-	Pages    []pageLink
+	FacetsHTML template.HTML // the filter lists
+	Groups     []groupCard   // the groups on this page
+	CardsHTML  template.HTML // their cards
+	Matched    int           // groups matching the filters, on every page
+	Total      int
+	Filtered   bool
+	Filters    map[string]string
+	Pages      []pageLink
 }
 
 // DirectoryPerPage is how many groups a page of the directory shows: a
@@ -149,12 +150,12 @@ func (s *Server) groupDirectory(w http.ResponseWriter, r *http.Request) error {
 	for _, f := range dir.Languages {
 		languages = append(languages, languageFacet(f.Value, f.Count))
 	}
-	p.Facets = []facetList{
+	p.FacetsHTML = facetsHTML([]facetList{
 		directoryFacets("/groups", cur, "kind", st.p.T("groups.filter.kind"), kindTotal, kinds),
 		directoryFacets("/groups", cur, "region", st.p.T("groups.filter.region"), 0, regions),
 		directoryFacets("/groups", cur, "topic", st.p.T("groups.filter.topic"), 0, topics),
 		directoryFacets("/groups", cur, "language", st.p.T("groups.filter.language"), 0, languages),
-	}
+	}, facetStyle{all: st.p.T("groups.filter.all"), main: "kind", rtlOnly: true})
 	pages := max(1, (dir.Matched+DirectoryPerPage-1)/DirectoryPerPage)
 	if page > pages {
 		return notFound()
@@ -162,6 +163,8 @@ func (s *Server) groupDirectory(w http.ResponseWriter, r *http.Request) error {
 	for _, g := range dir.Groups {
 		p.Groups = append(p.Groups, newGroupCard(g))
 	}
+	p.p = st.p // for the cards' words; render fills the rest
+	p.CardsHTML = p.groupCardsHTML(p.Groups)
 	p.Pages = pageLinks(directoryURL("/groups", cur), page, pages)
 	p.Matched = dir.Matched
 	p.Total = dir.Total

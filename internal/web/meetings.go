@@ -349,7 +349,7 @@ type arrangePlace struct{ Name, URL string }
 
 type meetingListPage struct {
 	Base
-	Facets           []facetList
+	FacetsHTML       template.HTML // the filter lists
 	Meetings         []*meetings.Meeting
 	Total            int
 	Filtered, Past   bool
@@ -451,13 +451,13 @@ func (s *Server) meetingList(w http.ResponseWriter, r *http.Request) error {
 	}
 	grs = organiserFacets(l.Groups, cur["group"])
 	orgs = organiserFacets(l.Organisations, cur["organisation"])
-	p.Facets = []facetList{
+	p.FacetsHTML = facetsHTML([]facetList{
 		directoryFacets(facetBase, keep, "mode", st.p.T("meetings.filter.mode"), 0, modes),
 		directoryFacets(facetBase, keep, "region", st.p.T("meetings.filter.region"), 0, regions),
 		directoryFacets(facetBase, keep, "language", st.p.T("meetings.filter.language"), 0, languages),
 		directoryFacets(facetBase, keep, "group", st.p.T("meetings.filter.group"), 0, grs),
 		directoryFacets(facetBase, keep, "organisation", st.p.T("meetings.filter.organisation"), 0, orgs),
-	}
+	}, facetStyle{all: st.p.T("meetings.filter.all")})
 	if p.Places, err = s.arrangePlaces(r); err != nil {
 		return err
 	}

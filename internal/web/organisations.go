@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"html/template"
 	"net/http"
 	"strings"
 
@@ -19,7 +20,7 @@ type organisationCard struct {
 
 type organisationListPage struct {
 	Base
-	Facets        []facetList
+	FacetsHTML    template.HTML // the filter lists
 	Organisations []organisationCard
 	Filtered      bool
 }
@@ -48,12 +49,12 @@ func (s *Server) organisationList(w http.ResponseWriter, r *http.Request) error 
 	for _, f := range dir.Languages {
 		languages = append(languages, languageFacet(f.Value, f.Count))
 	}
-	p.Facets = []facetList{
+	p.FacetsHTML = facetsHTML([]facetList{
 		directoryFacets("/organisations", cur, "kind", st.p.T("orgs.filter.kind"), dir.Total, kinds),
 		directoryFacets("/organisations", cur, "region", st.p.T("orgs.filter.region"), 0, regions),
 		directoryFacets("/organisations", cur, "topic", st.p.T("orgs.filter.topic"), 0, topics),
 		directoryFacets("/organisations", cur, "language", st.p.T("orgs.filter.language"), 0, languages),
-	}
+	}, facetStyle{all: st.p.T("orgs.all"), main: "kind"})
 	for _, o := range dir.Organisations {
 		c := organisationCard{Org: o}
 		for _, l := range o.Languages {

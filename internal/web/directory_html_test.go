@@ -1,0 +1,137 @@
+package web
+
+import (
+	"html/template"
+	"strings"
+	"testing"
+
+	"involve/internal/groups"
+)
+
+// hostileText is text and addresses that html/template escapes.
+var hostileText = []string{
+	"", "plain", "harm reduction", `<script>alert("x")</script>`, `" onmouseover="alert(1)`,
+	"'single' & \"double\"", "a+b=c&d?e#f", "\x00nul", "%41%zz%", "%4", "caf\xc3\xa9 \xff broken",
+	"Алматы, Тбилиси", "עברית", "\u2028\u202e", "javascript:alert(1)", "/groups?kind=a&topic=b+c%27",
+	"sp ace/(paren)[br]{c}|\\^`", "\t\n\r", "&#43;&amp;",
+}
+
+// TestEscapersMatch checks that esc and escURL write what html/template
+// writes for a value in the same place, so markup written in Go reads
+// byte for byte like a template's.
+func TestEscapersMatch(t *testing.T) {
+	ref := template.Must(template.New("").Parse(
+		`<p title="{{.}}">{{.}}</p><a href="/{{.}}"></a><a href="/groups/{{.}}"></a>`))
+	for _, s := range hostileText {
+		var want strings.Builder
+		if err := ref.Execute(&want, s); err != nil {
+			t.Fatal(err)
+		}
+		var got strings.Builder
+		got.WriteString(`<p title="`)
+		esc(&got, s)
+		got.WriteString(`">`)
+		esc(&got, s)
+		got.WriteString(`</p><a href="`)
+		escURL(&got, "/"+s)
+		got.WriteString(`"></a><a href="/groups/`)
+		escURL(&got, s)
+		got.WriteString(`"></a>`)
+		if got.String() != want.String() {
+			t.Errorf("%q:\n got %s\nwant %s", s, got.String(), want.String())
+		}
+	}
+}
+
+// The templates the directories' filter lists and group cards were
+// written with before directory_html.go: the reference it must match.
+const (
+	refGroupFacets = `{{range .Facets}}{{if or .Values (eq .Param "kind")}}
+<details{{if or .Active (eq .Param "kind")}} open{{end}}>
+<summary>{{.Label}}</summary>
+<ul class="filters">
+<li><a href="{{.All.Href}}"{{if .All.Current}} aria-current="page"{{end}}>{{$.T "groups.filter.all"}}{{if eq .Param "kind"}} ({{.All.Count}}){{end}}</a></li>
+{{range .Values}}<li><a href="{{.Href}}"{{if .Current}} aria-current="page"{{end}}>{{if .Lang}}<span lang="{{.Lang}}"{{if eq .Dir "rtl"}} dir="rtl"{{end}}>{{.Label}}</span>{{else}}{{.Label}}{{end}} ({{.Count}})</a></li>
+{{end}}</ul>
+</details>
+{{end}}{{end}}`
+	refOrgFacets = `{{range .Facets}}{{if or .Values (eq .Param "kind")}}
+<details{{if or .Active (eq .Param "kind")}} open{{end}}>
+<summary>{{.Label}}</summary>
+<ul class="filters">
+<li><a href="{{.All.Href}}"{{if .All.Current}} aria-current="page"{{end}}>{{$.T "orgs.all"}}{{if eq .Param "kind"}} ({{.All.Count}}){{end}}</a></li>
+{{range .Values}}<li><a href="{{.Href}}"{{if .Current}} aria-current="page"{{end}}>{{if .Lang}}<span lang="{{.Lang}}" dir="{{.Dir}}">{{.Label}}</span>{{else}}{{.Label}}{{end}} ({{.Count}})</a></li>
+{{end}}</ul>
+</details>
+{{end}}{{end}}`
+	refMeetingFacets = `{{range .Facets}}{{if .Values}}
+<details{{if .Active}} open{{end}}>
+<summary>{{.Label}}</summary>
+<ul class="filters">
+<li><a href="{{.All.Href}}"{{if .All.Current}} aria-current="page"{{end}}>{{$.T "meetings.filter.all"}}</a></li>
+{{range .Values}}<li><a href="{{.Href}}"{{if .Current}} aria-current="page"{{end}}>{{if .Lang}}<span lang="{{.Lang}}" dir="{{.Dir}}">{{.Label}}</span>{{else}}{{.Label}}{{end}} ({{.Count}})</a></li>
+{{end}}</ul>
+</details>
+{{end}}{{end}}`
+	refGroupCards = `{{range .Groups}}<li class="card">
+<h2><a href="/groups/{{.Group.Slug}}">{{.Group.Name}}</a></h2>
+<p class="meta"><span class="tag">{{$.T (printf "groups.kind.%s" .Group.Kind)}}</span>{{if ne .Group.Visibility "public"}} <span class="tag">{{$.T (printf "groups.visibility.%s" .Group.Visibility)}}</span>{{end}}{{with .Group.Region}} · {{.}}{{end}} · {{$.N "groups.members_count" .Group.Members}}</p>
+{{with .Summary}}<p>{{.}}</p>{{end}}
+{{if .Langs}}<p class="meta">{{$.T "groups.languages"}}: {{range $i, $l := .Langs}}{{if $i}}, {{end}}<span lang="{{.Lang}}"{{if eq .Dir "rtl"}} dir="rtl"{{end}}>{{.Label}}</span>{{end}}</p>{{end}}
+</li>
+{{end}}`
+)
+
+type refDirectoryPage struct {
+	*Base
+	Facets []facetList
+	Groups []groupCard
+}
+
+// TestDirectoryMarkup checks that the filter lists and group cards written
+// in Go are byte for byte what their templates made, for hostile names,
+// places, topics and filters in every interface language.
+func TestDirectoryMarkup(t *testing.T) {
+	e := sqliteEnv(t)
+	for _, lang := range []string{"en", "nl", "ru"} {
+		b := &Base{}
+		b.p = e.Srv.I18n.Printer(e.Srv.I18n.Match(lang, "", ""))
+		for i, s := range hostileText {
+			cur := map[string]string{"kind": "", "region": s, "topic": hostileText[(i+3)%len(hostileText)], "language": ""}
+			if i%2 == 0 {
+				cur["kind"] = groups.SelfOrganisation
+			}
+			values := []facetValue{{Value: s, Label: s, Count: i}, {Value: "x" + s, Label: "<i>" + s, Count: 1000 + i}}
+			langValues := []facetValue{languageFacet("ru", 3), languageFacet("ar", 2), {Value: s, Label: s, Lang: s + "x", Dir: s, Count: 1}}
+			lists := []facetList{
+				directoryFacets("/groups", cur, "kind", "Kind "+s, 7, values),
+				directoryFacets("/groups", cur, "region", "Region "+s, 0, values),
+				directoryFacets("/groups", cur, "topic", s, 0, nil),
+				directoryFacets("/groups", cur, "language", s, 0, langValues),
+			}
+			g := &groups.Group{Slug: s, Name: s, Kind: groups.Kinds[i%len(groups.Kinds)], Visibility: groups.Visibilities[i%3],
+				Region: s, Members: i * 7, Languages: []string{"ar", "ru", s}}
+			c := newGroupCard(g)
+			c.Summary = s
+			cards := []groupCard{c, newGroupCard(&groups.Group{Slug: "plain", Name: "Plain", Kind: groups.SelfOrganisation, Visibility: groups.Public, Members: 1})}
+			data := refDirectoryPage{Base: b, Facets: lists, Groups: cards}
+			for _, tc := range []struct {
+				name, ref string
+				got       template.HTML
+			}{
+				{"group facets", refGroupFacets, facetsHTML(lists, facetStyle{all: b.T("groups.filter.all"), main: "kind", rtlOnly: true})},
+				{"organisation facets", refOrgFacets, facetsHTML(lists, facetStyle{all: b.T("orgs.all"), main: "kind"})},
+				{"meeting facets", refMeetingFacets, facetsHTML(lists, facetStyle{all: b.T("meetings.filter.all")})},
+				{"group cards", refGroupCards, b.groupCardsHTML(cards)},
+			} {
+				var want strings.Builder
+				if err := template.Must(template.New("").Parse(tc.ref)).Execute(&want, data); err != nil {
+					t.Fatal(err)
+				}
+				if string(tc.got) != want.String() {
+					t.Errorf("%s, %s, %q:\n got %s\nwant %s", lang, tc.name, s, tc.got, want.String())
+				}
+			}
+		}
+	}
+}
