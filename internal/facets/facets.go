@@ -71,6 +71,58 @@ func Count(entries []Entry, f Filter, kinds []string) ([]bool, Counts) {
 	return match, c
 }
 
+// SplitList splits a comma-separated list, trimmed, without empties or
+// repeats (case-insensitive). A directory splits the lists of every entry
+// on every read, so it allocates nothing but the result.
+func SplitList(s string) []string {
+	var out []string
+	n := strings.Count(s, ",") + 1
+	for rest := s; rest != ""; {
+		f := rest
+		if i := strings.IndexByte(rest, ','); i >= 0 {
+			f, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = ""
+		}
+		f = strings.TrimSpace(f)
+		if f == "" || hasLower(out, f) {
+			continue
+		}
+		if out == nil {
+			out = make([]string, 0, n)
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// hasLower reports whether list holds v, both in lower case. For ASCII
+// that is EqualFold; beyond it the two differ a little ("ſ" and "s"), and
+// lists have always been compared in lower case.
+func hasLower(list []string, v string) bool {
+	for _, x := range list {
+		if isASCII(x) && isASCII(v) {
+			if strings.EqualFold(x, v) {
+				return true
+			}
+			continue
+		}
+		if lx, lv := strings.ToLower(x), strings.ToLower(v); lx == lv {
+			return true
+		}
+	}
+	return false
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
 func hasFold(list []string, v string) bool {
 	for _, x := range list {
 		if strings.EqualFold(x, v) {

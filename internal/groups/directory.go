@@ -51,7 +51,7 @@ func (s *Store) List(ctx context.Context, v Viewer, f Filter, offset, limit int)
 		if err := rows.Scan(&id, &e.Kind, &e.Region, &topics, &langs); err != nil {
 			return nil, err
 		}
-		e.Topics, e.Languages = SplitList(topics), SplitList(langs)
+		e.Topics, e.Languages = facets.SplitList(topics), facets.SplitList(langs)
 		ids = append(ids, id)
 		entries = append(entries, e)
 	}

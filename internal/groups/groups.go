@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"involve/internal/db"
+	"involve/internal/facets"
 	"involve/internal/langs"
 	"involve/internal/organisations"
 	"involve/internal/search"
@@ -146,7 +147,7 @@ func (in Input) Check() map[string]string {
 		}
 	}
 	if _, ok := errs["languages"]; !ok {
-		for _, l := range SplitList(in.Languages) {
+		for _, l := range facets.SplitList(in.Languages) {
 			if !langs.Valid(l) {
 				errs["languages"] = "directory.language.invalid"
 			}
@@ -162,22 +163,6 @@ func oneOf(v string, list []string) bool {
 		}
 	}
 	return false
-}
-
-// SplitList splits a comma-separated list, trimmed, without empties or
-// repeats (case-insensitive).
-func SplitList(s string) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, f := range strings.Split(s, ",") {
-		f = strings.TrimSpace(f)
-		if f == "" || seen[strings.ToLower(f)] {
-			continue
-		}
-		seen[strings.ToLower(f)] = true
-		out = append(out, f)
-	}
-	return out
 }
 
 // Store keeps groups.
@@ -209,7 +194,7 @@ func scan(sc interface{ Scan(...any) error }, more ...any) (*Group, error) {
 	var topics, langs string
 	err := sc.Scan(append([]any{&g.ID, &g.Slug, &g.Name, &g.Kind, &g.Visibility, &g.Joining, &g.About, &g.Region, &topics, &langs,
 		&g.OrganisationID, &g.HiddenAt, &g.HiddenReason, &g.CreatedAt, &g.Members}, more...)...)
-	g.Topics, g.Languages = SplitList(topics), SplitList(langs)
+	g.Topics, g.Languages = facets.SplitList(topics), facets.SplitList(langs)
 	return g, err
 }
 
@@ -224,7 +209,7 @@ func (s *Store) Create(ctx context.Context, founder int64, in Input, orgID *int6
 		id, err = db.InsertID(ctx, tx, `INSERT INTO groups (slug, name, kind, visibility, joining, about, region, topics, languages,
 			organisation_id, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			slug, strings.TrimSpace(in.Name), in.Kind, in.Visibility, in.Joining, strings.TrimSpace(in.About),
-			strings.TrimSpace(in.Region), strings.Join(SplitList(in.Topics), ", "), strings.Join(SplitList(in.Languages), ", "),
+			strings.TrimSpace(in.Region), strings.Join(facets.SplitList(in.Topics), ", "), strings.Join(facets.SplitList(in.Languages), ", "),
 			orgID, founder, now)
 		if errors.Is(err, db.ErrConflict) {
 			return ErrNameTaken
@@ -257,7 +242,7 @@ func (s *Store) Update(ctx context.Context, id int64, in Input) error {
 		}
 		_, err := tx.Exec(ctx, `UPDATE groups SET name = ?, kind = ?, visibility = ?, joining = ?, about = ?, region = ?, topics = ?, languages = ?
 			WHERE id = ?`, name, in.Kind, in.Visibility, in.Joining, strings.TrimSpace(in.About), strings.TrimSpace(in.Region),
-			strings.Join(SplitList(in.Topics), ", "), strings.Join(SplitList(in.Languages), ", "), id)
+			strings.Join(facets.SplitList(in.Topics), ", "), strings.Join(facets.SplitList(in.Languages), ", "), id)
 		if err != nil {
 			return err
 		}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"involve/internal/db"
+	"involve/internal/facets"
 )
 
 // Membership is one member of a group, as the members list shows them.
@@ -456,7 +457,7 @@ func (s *Store) ofMember(ctx context.Context, q db.Querier, memberID int64) ([]M
 			&g.OrganisationID, &g.HiddenAt, &g.HiddenReason, &g.CreatedAt, &g.Members); err != nil {
 			return nil, err
 		}
-		g.Topics, g.Languages = SplitList(topics), SplitList(langs)
+		g.Topics, g.Languages = facets.SplitList(topics), facets.SplitList(langs)
 		mo.Group = &g
 		out = append(out, mo)
 	}

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"involve/internal/db"
+	"involve/internal/facets"
 	"involve/internal/langs"
 	"involve/internal/search"
 )
@@ -119,7 +120,7 @@ func (in Input) Check() map[string]string {
 	if utf8.RuneCountInString(in.Topics) > TopicsMax {
 		errs["topics"] = "field.too_long"
 	}
-	for _, l := range SplitList(in.Languages) {
+	for _, l := range facets.SplitList(in.Languages) {
 		if !langs.Valid(l) {
 			errs["languages"] = "directory.language.invalid"
 		}
@@ -142,23 +143,7 @@ func validKind(k string) bool {
 	return false
 }
 
-// SplitList splits a comma-separated list, trimmed, without empties or
-// repeats (case-insensitive).
-func SplitList(s string) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, f := range strings.Split(s, ",") {
-		f = strings.TrimSpace(f)
-		if f == "" || seen[strings.ToLower(f)] {
-			continue
-		}
-		seen[strings.ToLower(f)] = true
-		out = append(out, f)
-	}
-	return out
-}
-
-func joinList(s string) string { return strings.Join(SplitList(s), ", ") }
+func joinList(s string) string { return strings.Join(facets.SplitList(s), ", ") }
 
 // Slugify makes a URL slug from a name: lower-case letters and digits of any
 // script joined by dashes, accents removed, at most 60 characters.
@@ -226,7 +211,7 @@ func scan(s interface{ Scan(...any) error }) (*Organisation, error) {
 	var topics, languages string
 	err := s.Scan(&o.ID, &o.Slug, &o.Name, &o.Kind, &o.Summary, &o.Website, &o.Region, &topics, &languages,
 		&o.Status, &o.CreatedAt, &o.ReviewedAt, &o.ReviewNote)
-	o.Topics, o.Languages = SplitList(topics), SplitList(languages)
+	o.Topics, o.Languages = facets.SplitList(topics), facets.SplitList(languages)
 	return o, err
 }
 
@@ -486,7 +471,7 @@ func (s *Store) ofMember(ctx context.Context, q db.Querier, memberID int64) ([]M
 			&o.Status, &o.CreatedAt, &o.ReviewedAt, &o.ReviewNote); err != nil {
 			return nil, err
 		}
-		o.Topics, o.Languages = SplitList(topics), SplitList(languages)
+		o.Topics, o.Languages = facets.SplitList(topics), facets.SplitList(languages)
 		m.Organisation = o
 		out = append(out, m)
 	}
