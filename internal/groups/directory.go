@@ -44,16 +44,17 @@ func (s *Store) List(ctx context.Context, v Viewer, f Filter, offset, limit int)
 	defer rows.Close()
 	var ids []int64
 	var entries []facets.Entry
+	// Scanned into once for all rows: variables made in the loop would
+	// each be allocated again for every group.
+	var id int64
+	var kind, region, topics, langs string
 	for rows.Next() {
-		var id int64
-		var e facets.Entry
-		var topics, langs string
-		if err := rows.Scan(&id, &e.Kind, &e.Region, &topics, &langs); err != nil {
+		if err := rows.Scan(&id, &kind, &region, &topics, &langs); err != nil {
 			return nil, err
 		}
-		e.Topics, e.Languages = facets.SplitList(topics), facets.SplitList(langs)
 		ids = append(ids, id)
-		entries = append(entries, e)
+		entries = append(entries, facets.Entry{Kind: kind, Region: region,
+			Topics: facets.SplitList(topics), Languages: facets.SplitList(langs)})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
