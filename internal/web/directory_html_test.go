@@ -1,7 +1,10 @@
 package web
 
 import (
+	"context"
 	"html/template"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -131,6 +134,41 @@ func TestDirectoryMarkup(t *testing.T) {
 				if string(tc.got) != want.String() {
 					t.Errorf("%s, %s, %q:\n got %s\nwant %s", lang, tc.name, s, tc.got, want.String())
 				}
+			}
+		}
+	}
+}
+
+// TestDirectoryHostileGroup reads the directory with a group whose name,
+// place, topics and about text are markup: the card and the filter links
+// show them as text.
+func TestDirectoryHostileGroup(t *testing.T) {
+	e := sqliteEnv(t)
+	founder := e.createMember("founder")
+	const bad = `<script>alert("x")</script>`
+	if _, err := e.Srv.Groups.Create(context.Background(), founder.ID, groups.Input{Name: "Peers " + bad, Kind: groups.SelfOrganisation,
+		Visibility: groups.Public, Joining: groups.Open, About: `We meet. 1 < 2 & "so" 'on' a+b`, Region: `Riga" onclick="x`,
+		Topics: "a+b & " + bad, Languages: "en"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	escaped := template.HTMLEscapeString(bad)
+	for _, path := range []string{"/groups", "/groups?region=" + url.QueryEscape(`Riga" onclick="x`)} {
+		r := e.client().get(path)
+		if r.Status != http.StatusOK {
+			t.Fatalf("%s: %d", path, r.Status)
+		}
+		if strings.Contains(r.Body, bad) || strings.Contains(r.Body, `" onclick="`) {
+			t.Errorf("%s shows the markup as markup", path)
+		}
+		for _, want := range []string{
+			`>Peers ` + escaped + `</a></h2>`,                                        // the card's name
+			`<p>We meet. 1 &lt; 2 &amp; &#34;so&#34; &#39;on&#39; a&#43;b</p>`,       // its summary
+			` · Riga&#34; onclick=&#34;x · `,                                         // its place
+			`>a&#43;b &amp; ` + escaped + ` (1)</a></li>`,                            // the topic filter
+			`topic=a%2Bb&#43;%26&#43;%3Cscript%3Ealert%28%22x%22%29%3C%2Fscript%3E"`, // its address
+		} {
+			if !strings.Contains(r.Body, want) {
+				t.Errorf("%s lacks %s", path, want)
 			}
 		}
 	}
