@@ -2,6 +2,7 @@ package groups
 
 import (
 	"context"
+	"sync"
 
 	"involve/internal/db"
 	"involve/internal/facets"
@@ -32,34 +33,14 @@ type Directory struct {
 // The counts need every visible group's kind, region, topics and
 // languages, so those are read for all of them; the rest of a group (its
 // about text above all) only for the page shown. Reading whole rows for
-// all 500 groups of a large site was most of the directory's time.
+// all 500 groups of a large site was most of the directory's time; the
+// fields of the groups anyone may see are now kept between views
+// (publicGroups).
 func (s *Store) List(ctx context.Context, v Viewer, f Filter, offset, limit int) (*Directory, error) {
-	rows, err := s.db.Query(ctx, `SELECT g.id, g.kind, g.region, g.topics, g.languages FROM groups g
-		WHERE (g.visibility <> ? AND g.hidden_at IS NULL)
-		   OR g.id IN (SELECT group_id FROM group_members WHERE member_id = ?)
-		ORDER BY g.name, g.id`, Secret, v.MemberID)
+	ids, entries, err := s.directoryEntries(ctx, v)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var ids []int64
-	var entries []facets.Entry
-	// Scanned into once for all rows: variables made in the loop would
-	// each be allocated again for every group.
-	var id int64
-	var kind, region, topics, langs string
-	for rows.Next() {
-		if err := rows.Scan(&id, &kind, &region, &topics, &langs); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-		entries = append(entries, facets.Entry{Kind: kind, Region: region,
-			Topics: facets.SplitList(topics), Languages: facets.SplitList(langs)})
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows.Close()
 	match, c := facets.Count(entries, f, Kinds)
 	d := &Directory{Total: len(ids), Kinds: c.Kinds, Regions: c.Regions, Topics: c.Topics, Languages: c.Languages}
 	var page []int64
@@ -101,4 +82,75 @@ func (s *Store) byIDs(ctx context.Context, ids []int64) ([]*Group, error) {
 		gs = append(gs, g)
 	}
 	return db.InOrder(ids, gs, func(g *Group) int64 { return g.ID }), rows.Err()
+}
+
+// publicGroups is the directory's count source for readers who see only
+// the groups anyone may see (most readers: everyone signed out, and every
+// member of public groups alone). It is kept while groups_version, which
+// triggers move on every change to what the directory counts (migration
+// 00016), stays the same: one small read instead of a row for every group
+// on every view. Other nodes see the same version, so none keeps a stale
+// list.
+type publicGroups struct {
+	mu      sync.Mutex
+	loaded  bool
+	version int64
+	ids     []int64
+	entries []facets.Entry // read only, shared by every List
+}
+
+// directoryEntries returns the id and filter fields of every group v may
+// see, in name order.
+func (s *Store) directoryEntries(ctx context.Context, v Viewer) ([]int64, []facets.Entry, error) {
+	// The version first, then the list: a change between the two leaves
+	// a list newer than its version, which the next view reads again.
+	var version int64
+	var own int // groups v belongs to that only members see
+	if err := s.db.QueryRow(ctx, `SELECT version,
+		(SELECT COUNT(*) FROM group_members gm JOIN groups g ON g.id = gm.group_id
+		 WHERE gm.member_id = ? AND (g.visibility = ? OR g.hidden_at IS NOT NULL))
+		FROM groups_version`, v.MemberID, Secret).Scan(&version, &own); err != nil {
+		return nil, nil, err
+	}
+	if own > 0 {
+		return s.readEntries(ctx, `SELECT g.id, g.kind, g.region, g.topics, g.languages FROM groups g
+			WHERE (g.visibility <> ? AND g.hidden_at IS NULL)
+			   OR g.id IN (SELECT group_id FROM group_members WHERE member_id = ?)
+			ORDER BY g.name, g.id`, Secret, v.MemberID)
+	}
+	p := &s.public
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.loaded || p.version != version {
+		ids, entries, err := s.readEntries(ctx, `SELECT g.id, g.kind, g.region, g.topics, g.languages FROM groups g
+			WHERE g.visibility <> ? AND g.hidden_at IS NULL ORDER BY g.name, g.id`, Secret)
+		if err != nil {
+			return nil, nil, err
+		}
+		p.loaded, p.version, p.ids, p.entries = true, version, ids, entries
+	}
+	return p.ids, p.entries, nil
+}
+
+func (s *Store) readEntries(ctx context.Context, query string, args ...any) ([]int64, []facets.Entry, error) {
+	rows, err := s.db.Query(ctx, query, args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	var entries []facets.Entry
+	// Scanned into once for all rows: variables made in the loop would
+	// each be allocated again for every group.
+	var id int64
+	var kind, region, topics, langs string
+	for rows.Next() {
+		if err := rows.Scan(&id, &kind, &region, &topics, &langs); err != nil {
+			return nil, nil, err
+		}
+		ids = append(ids, id)
+		entries = append(entries, facets.Entry{Kind: kind, Region: region,
+			Topics: facets.SplitList(topics), Languages: facets.SplitList(langs)})
+	}
+	return ids, entries, rows.Err()
 }

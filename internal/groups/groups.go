@@ -171,6 +171,7 @@ type Store struct {
 	search  *search.Index
 	now     func() time.Time
 	onIndex []func(ctx context.Context, q db.Querier, groupID int64) error
+	public  publicGroups // the directory's kept list (directory.go)
 }
 
 // OnReindex registers fn to run, in the same transaction, whenever a

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -566,6 +567,79 @@ func TestDirectory(t *testing.T) {
 				}
 			}
 		}
+	})
+}
+
+// TestDirectoryKept checks the directory's kept list of the groups anyone
+// may see: every change to what it counts shows on the next view, on this
+// node and on another reading the same database (a second store), however
+// the change was written; and a member of a group only members see still
+// finds it listed.
+func TestDirectoryKept(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		fx := newFixture(t, d, "founder", "insider")
+		other := groups.NewStore(d, fx.ix) // another node
+		listed := func(s *groups.Store, v groups.Viewer) string {
+			t.Helper()
+			dir, err := s.List(fx.ctx, v, groups.Filter{}, 0, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, g := range dir.Groups {
+				names = append(names, g.Name)
+			}
+			var regions []string
+			for _, r := range dir.Regions {
+				regions = append(regions, fmt.Sprintf("%s:%d", r.Value, r.Count))
+			}
+			return fmt.Sprintf("%s | %s | %d", strings.Join(names, ", "), strings.Join(regions, ", "), dir.Total)
+		}
+		a := fx.group("founder", "Amsterdam Peers", groups.Public, groups.Open)
+		b := fx.group("founder", "Berlin Peers", groups.Public, groups.Open)
+		anyone, insider := groups.Viewer{}, groups.Viewer{MemberID: fx.ids["insider"]}
+		fx.add(b, "insider", groups.Member)
+		step := func(what, want string) {
+			t.Helper()
+			for i, s := range []*groups.Store{fx.s, other, fx.s} {
+				if got := listed(s, anyone); got != want {
+					t.Errorf("%s, store %d: %q, want %q", what, i, got, want)
+				}
+			}
+		}
+		step("two public groups", "Amsterdam Peers, Berlin Peers | Amsterdam:2 | 2")
+		in := groups.Input{Name: "Berlin Peers", Kind: groups.SelfOrganisation, Visibility: groups.Public, Joining: groups.Open,
+			Region: "Berlin", Topics: "harm reduction", Languages: "de"}
+		if err := fx.s.Update(fx.ctx, b.ID, in); err != nil {
+			t.Fatal(err)
+		}
+		step("moved to Berlin", "Amsterdam Peers, Berlin Peers | Amsterdam:1, Berlin:1 | 2")
+		in.Visibility = groups.Secret
+		if err := other.Update(fx.ctx, b.ID, in); err != nil {
+			t.Fatal(err)
+		}
+		step("made secret on the other node", "Amsterdam Peers | Amsterdam:1 | 1")
+		if got, want := listed(fx.s, insider), "Amsterdam Peers, Berlin Peers | Amsterdam:1, Berlin:1 | 2"; got != want {
+			t.Errorf("its member: %q, want %q", got, want)
+		}
+		if err := fx.s.Hide(fx.ctx, d, a.ID, "spam"); err != nil {
+			t.Fatal(err)
+		}
+		step("hidden", " |  | 0")
+		if err := fx.s.Restore(fx.ctx, d, a.ID); err != nil {
+			t.Fatal(err)
+		}
+		step("restored", "Amsterdam Peers | Amsterdam:1 | 1")
+		fx.group("founder", "Cork Peers", groups.Public, groups.Open)
+		step("a new group", "Amsterdam Peers, Cork Peers | Amsterdam:2 | 2")
+		if _, err := d.Exec(fx.ctx, `UPDATE groups SET name = ? WHERE id = ?`, "Zwolle Peers", a.ID); err != nil {
+			t.Fatal(err)
+		}
+		step("renamed by hand", "Cork Peers, Zwolle Peers | Amsterdam:2 | 2")
+		if _, err := d.Exec(fx.ctx, `DELETE FROM groups WHERE id = ?`, a.ID); err != nil {
+			t.Fatal(err)
+		}
+		step("deleted by hand", "Cork Peers | Amsterdam:1 | 1")
 	})
 }
 
