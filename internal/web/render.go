@@ -3,7 +3,9 @@ package web
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -239,6 +241,10 @@ func localPath(p string) string {
 	return p
 }
 
+// statusClientClosed is the status logged for a request whose reader left
+// before the answer, as nginx names it; it is never sent to anyone.
+const statusClientClosed = 499
+
 // errorPage is the page for any error.
 type errorPage struct {
 	Base
@@ -248,6 +254,14 @@ type errorPage struct {
 
 // renderError logs server errors and renders the error page.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		// The reader left before the answer (a closed tab, a dropped
+		// connection): not the server's failure, and nobody to show a
+		// page to. 499 is what proxies log for it; it keeps these out of
+		// the error log and the 5xx counts.
+		w.WriteHeader(statusClientClosed)
+		return
+	}
 	status, msg := statusOf(err)
 	if status >= 500 {
 		s.Log.Error("request failed", "route", routeOf(r.Context()), "method", r.Method, "err", err)

@@ -1,11 +1,14 @@
 package web
 
 import (
+	"bytes"
 	"compress/gzip"
 	"context"
 	"html"
 	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -526,4 +529,19 @@ func TestMalformedInput(t *testing.T) {
 			t.Errorf("stored note ends %q, want 500 characters ending in é", got.ReviewNote[max(0, len(got.ReviewNote)-10):])
 		}
 	})
+}
+
+// TestReaderLeft checks that a request whose reader went away before the
+// answer is logged as 499, not as a server error.
+func TestReaderLeft(t *testing.T) {
+	e := sqliteEnv(t)
+	var log bytes.Buffer
+	e.Srv.Log = slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	w := httptest.NewRecorder()
+	e.Srv.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/groups", nil).WithContext(ctx))
+	if w.Code != statusClientClosed || strings.Contains(log.String(), "level=ERROR") || !strings.Contains(log.String(), "status=499") {
+		t.Errorf("status %d, log:\n%s", w.Code, log.String())
+	}
 }
