@@ -173,3 +173,34 @@ func TestDirectoryHostileGroup(t *testing.T) {
 		}
 	}
 }
+
+// refPageNav is the page-links partial pageNav replaced, kept as the
+// reference for its markup.
+const refPageNav = `{{with .Links}}<nav class="page-links" aria-label="{{$.Label}}">
+<ul>{{range .}}{{if .Gap}}<li class="gap">…</li>{{else}}<li><a href="{{.URL}}"{{if .Current}} aria-current="page"{{end}}><span class="visually-hidden">{{$.Word}} </span>{{.Number}}</a></li>{{end}}{{end}}</ul>
+</nav>{{end}}`
+
+// TestPageNavMarkup compares pageNav with the template it replaced, on
+// hostile labels and addresses, with and without gaps.
+func TestPageNavMarkup(t *testing.T) {
+	ref := template.Must(template.New("").Parse(refPageNav))
+	for i, s := range hostileText {
+		for _, pages := range [][2]int{{1, 1}, {1, 2}, {2, 2}, {5, 12}, {12, 12}} {
+			links := pageLinks("/groups?region="+s, pages[0], pages[1])
+			if i%2 == 1 {
+				links = pageLinks("/discussions/"+s, pages[0], pages[1])
+			}
+			data := struct {
+				Label, Word string
+				Links       []pageLink
+			}{"Pages " + s, s + " page", links}
+			var want strings.Builder
+			if err := ref.Execute(&want, data); err != nil {
+				t.Fatal(err)
+			}
+			if got := pageNav(data.Label, data.Word, links); string(got) != want.String() {
+				t.Errorf("%q, page %d of %d:\n got %s\nwant %s", s, pages[0], pages[1], got, want.String())
+			}
+		}
+	}
+}

@@ -198,6 +198,38 @@ func pageLinks(base string, page, pages int) []pageLink {
 	return out
 }
 
+// pageNav writes a page navigation of links: label names it for screen
+// readers, which read pageWord before each number. Written in Go, as the
+// posts are (discussions_posts.go): a thread page has two, and each link
+// was half a dozen template actions.
+func pageNav(label, pageWord string, links []pageLink) template.HTML {
+	if len(links) == 0 {
+		return ""
+	}
+	var w strings.Builder
+	w.Grow(100 + len(links)*(90+len(pageWord)+len(links[0].URL)))
+	w.WriteString(`<nav class="page-links" aria-label="`)
+	esc(&w, label)
+	w.WriteString("\">\n<ul>")
+	for _, l := range links {
+		if l.Gap {
+			w.WriteString(`<li class="gap">…</li>`)
+			continue
+		}
+		w.WriteString(`<li><a href="`)
+		escURL(&w, l.URL)
+		w.WriteString(`"`)
+		if l.Current {
+			w.WriteString(` aria-current="page"`)
+		}
+		w.WriteString(`><span class="visually-hidden">`)
+		esc(&w, pageWord)
+		w.WriteString(` </span>` + strconv.Itoa(l.Number) + `</a></li>`)
+	}
+	w.WriteString("</ul>\n</nav>")
+	return template.HTML(w.String())
+}
+
 // ---- thread lists ----
 
 type discListPage struct {
@@ -206,7 +238,7 @@ type discListPage struct {
 	Discussions []*discussions.Discussion
 	Total       int
 	Page        int
-	Pages       []pageLink
+	Pages       template.HTML // the page navigation (pageNav)
 }
 
 const threadsPerPage = 30
@@ -244,7 +276,8 @@ func (s *Server) threadList(w http.ResponseWriter, r *http.Request, pl discPlace
 	if page > pages {
 		return notFound()
 	}
-	p := &discListPage{Place: pl, Discussions: list, Total: total, Page: page, Pages: pageLinks(pl.ListURL(), page, pages)}
+	p := &discListPage{Place: pl, Discussions: list, Total: total, Page: page,
+		Pages: pageNav(st.p.T("discussions.pages.label"), st.p.T("discussions.pages.page"), pageLinks(pl.ListURL(), page, pages))}
 	if pl.Group == nil {
 		p.Title = st.p.T("discussions.forum.title")
 		p.Nav = "discussions"
@@ -385,8 +418,8 @@ type discThreadPage struct {
 	Hidden      bool          // hidden by a moderator, and the reader is not one
 	Posts       template.HTML // written by postsHTML
 	Page        int
-	Pages       []pageLink
-	FirstUnread string // where the reader's first unseen post is, when not on this page
+	Pages       template.HTML // the page navigation (pageNav)
+	FirstUnread string        // where the reader's first unseen post is, when not on this page
 	Following   bool
 	CanReport   bool // the thread itself, for a signed-in reader who did not start it
 	CanReply    bool
@@ -459,7 +492,7 @@ func (s *Server) thread(w http.ResponseWriter, r *http.Request, d *discussions.D
 		p.Title = st.p.T("discussions.hidden.title")
 		return s.render(w, r, status, "discussion", p)
 	}
-	p.Pages = pageLinks(d.URL(), page, d.Pages())
+	p.Pages = pageNav(st.p.T("discussions.pages.label"), st.p.T("discussions.pages.page"), pageLinks(d.URL(), page, d.Pages()))
 	posts, err := s.Discussions.Page(ctx, d.ID, page, memberID(m))
 	if err != nil {
 		return err

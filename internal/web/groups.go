@@ -113,7 +113,7 @@ type groupDirectoryPage struct {
 	Total      int
 	Filtered   bool
 	Filters    map[string]string
-	Pages      []pageLink
+	Pages      template.HTML // the page navigation (pageNav)
 }
 
 // DirectoryPerPage is how many groups a page of the directory shows: a
@@ -165,7 +165,7 @@ func (s *Server) groupDirectory(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.p = st.p // for the cards' words; render fills the rest
 	p.CardsHTML = p.groupCardsHTML(p.Groups)
-	p.Pages = pageLinks(directoryURL("/groups", cur), page, pages)
+	p.Pages = pageNav(st.p.T("discussions.pages.label"), st.p.T("discussions.pages.page"), pageLinks(directoryURL("/groups", cur), page, pages))
 	p.Matched = dir.Matched
 	p.Total = dir.Total
 	p.Title = st.p.T("groups.title")
@@ -407,7 +407,7 @@ type groupPage struct {
 	GroupLangs   []facetValue
 	Organisation *organisations.Organisation // the organisation that started it
 	Members      []memberView
-	MemberPages  []pageLink // the members list in pages of groupMembersPerPage
+	MemberPages  template.HTML // the members list in pages of groupMembersPerPage (pageNav)
 	Supporters   []groups.Supporter
 	Channels     []groups.Channel
 	Stages       []stageProgress
@@ -480,10 +480,11 @@ func (s *Server) showGroup(w http.ResponseWriter, r *http.Request, a groups.Acce
 			return notFound()
 		}
 		p.Members = memberViews(ms[(page-1)*groupMembersPerPage:min(len(ms), page*groupMembersPerPage)], st.member)
-		p.MemberPages = pageLinks(groupPath(g), page, pages)
-		for i := range p.MemberPages {
-			p.MemberPages[i].URL += "#members-h"
+		links := pageLinks(groupPath(g), page, pages)
+		for i := range links {
+			links[i].URL += "#members-h"
 		}
+		p.MemberPages = pageNav(st.p.T("discussions.pages.label")+": "+st.p.T("groups.members"), st.p.T("discussions.pages.page"), links)
 		admins := 0
 		for _, m := range ms {
 			if m.Role == groups.Admin {
