@@ -6,15 +6,18 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"involve/internal/accounts"
 	"involve/internal/groups"
+	"involve/internal/meetings"
 )
 
 // BenchmarkPages serves the pages bench/run loads, in process and without
 // the network: a thread page of 30 posts read by a signed-in member, a
-// group's page, the directory, the home page and a search whose words are
-// in every group and in the thread. Its figures (time,
+// group's page, the directory, the home page, a search whose words are
+// in every group and in the thread, and the meetings list (400 upcoming
+// meetings of 41 groups). Its figures (time,
 // bytes and allocations per page) move less with a busy machine than
 // wrk's, so a change can be judged by them; bench/run gives the ratio to
 // the machine's ceiling.
@@ -28,11 +31,27 @@ func BenchmarkPages(b *testing.B) {
 	}
 	reader := e.createMember("reader")
 	g := e.discGroup("Harbour Peers", groups.Public, "peer0", map[string]string{"reader": groups.Member, "peer1": groups.Member})
+	gs := []*groups.Group{g}
 	for i := range 40 {
-		if _, err := e.Srv.Groups.Create(ctx, e.member("peer2").ID, groups.Input{Name: fmt.Sprintf("Peer group %d", i),
+		pg, err := e.Srv.Groups.Create(ctx, e.member("peer2").ID, groups.Input{Name: fmt.Sprintf("Peer group %d", i),
 			Kind: groups.SelfOrganisation, Visibility: groups.Public, Joining: groups.Open,
 			About:  "We meet every week to talk about **harm reduction**, naloxone and housing.",
-			Region: "Region " + fmt.Sprint(i%5), Topics: "harm reduction, housing", Languages: "en, ru"}, nil); err != nil {
+			Region: "Region " + fmt.Sprint(i%5), Topics: "harm reduction, housing", Languages: "en, ru"}, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		gs = append(gs, pg)
+	}
+	for i := range 400 {
+		by, gr := e.member("peer2").ID, gs[1+i%40]
+		if i%10 == 0 {
+			by, gr = e.member("peer0").ID, g
+		}
+		in := meetings.Input{Title: fmt.Sprintf("Peer meeting %d", i), Description: "We talk about **harm reduction**.",
+			TimeZone: "Europe/Amsterdam", Date: time.Now().AddDate(0, 0, 1+i%120).Format(time.DateOnly), StartTime: "18:00",
+			EndTime: "20:00", Mode: meetings.Modes[i%3], Venue: "Buurthuis", Address: "Boogstraat 1", OnlineLink: "https://meet.example/x",
+			Language: []string{"en", "nl", "ru"}[i%3], Region: "Region " + fmt.Sprint(i%7), Registration: meetings.RegisterOpen, ShowCount: true}
+		if _, err := e.Srv.Meetings.Create(ctx, by, meetings.Organiser{GroupID: gr.ID}, in); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -53,6 +72,8 @@ func BenchmarkPages(b *testing.B) {
 		{"directory", "/groups?language=ru", nil},
 		{"home", "/", nil},
 		{"search", "/search?q=naloxone+training", nil},
+		{"meetings", "/meetings", nil},
+		{"meetings-filtered", "/meetings?language=ru&group=" + gs[7].Slug, reader},
 	} {
 		b.Run(p.name, func(b *testing.B) {
 			req := httptest.NewRequest(http.MethodGet, p.path, nil)
