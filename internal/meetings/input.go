@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -204,7 +205,37 @@ func LoadZone(name string) (*time.Location, error) {
 	if name == "" || name == "Local" {
 		return nil, errors.New("meetings: no time zone")
 	}
-	return time.LoadLocation(name)
+	return loadZone(name)
+}
+
+// zones keeps the time zones loaded so far. time.LoadLocation reads and
+// parses the zone's file on every call, and a meetings list asks several
+// times for each meeting it shows: that was a tenth of the list's time. Only zones that
+// load are kept, so there are at most as many as the zone database holds,
+// and a *time.Location does not change once loaded.
+var zones struct {
+	sync.RWMutex
+	m map[string]*time.Location
+}
+
+func loadZone(name string) (*time.Location, error) {
+	zones.RLock()
+	loc, ok := zones.m[name]
+	zones.RUnlock()
+	if ok {
+		return loc, nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	zones.Lock()
+	if zones.m == nil {
+		zones.m = map[string]*time.Location{}
+	}
+	zones.m[name] = loc
+	zones.Unlock()
+	return loc, nil
 }
 
 // ValidLink reports whether u is an absolute http(s) URL, which is all an

@@ -163,7 +163,7 @@ type Meeting struct {
 
 // Location is the meeting's time zone (UTC if the name no longer loads).
 func (m *Meeting) Location() *time.Location {
-	loc, err := time.LoadLocation(m.TimeZone)
+	loc, err := loadZone(m.TimeZone)
 	if err != nil {
 		return time.UTC
 	}
