@@ -59,6 +59,9 @@ const (
 	CapacityMax    = 100000
 	NoteMax        = 500
 	AliasMax       = 40
+	// MaxDuration is how long a meeting may last: the listing finds the
+	// meetings still going on by it.
+	MaxDuration = 14 * 24 * time.Hour
 )
 
 // Layouts of typed dates and times.
@@ -187,7 +190,7 @@ func (in Input) times() (start, end time.Time, problem string) {
 	if !end.After(start) {
 		return start, end, "end_time=meetings.end.before_start"
 	}
-	if end.Sub(start) > 14*24*time.Hour {
+	if end.Sub(start) > MaxDuration {
 		return start, end, "end_date=meetings.end.too_long"
 	}
 	return start.UTC(), end.UTC(), ""

@@ -53,39 +53,51 @@ const listingMax = 1000
 // visibleTo is the SQL condition for the meetings v may see: an
 // organisation's meetings and those of public groups that are not hidden,
 // plus every meeting of a group v belongs to (site moderators see all).
+// It needs no join: the listing reads meetings from an index alone. The
+// unary plus keeps SQLite from answering the OR through the group index
+// (every meeting of the visible groups, then a sort) instead of reading
+// the meetings in start order and stopping at listingMax.
 func visibleTo(v Viewer) (string, []any) {
 	if v.SiteModerator {
 		return "1 = 1", nil
 	}
-	return `(m.group_id IS NULL OR (g.visibility = ? AND g.hidden_at IS NULL)
-		OR m.group_id IN (SELECT group_id FROM group_members WHERE member_id = ?))`, []any{groups.Public, v.MemberID}
+	public := `m.group_id IS NULL OR +m.group_id IN (SELECT id FROM groups WHERE visibility = ? AND hidden_at IS NULL)`
+	if v.MemberID == 0 {
+		// Signed out: a member of no group.
+		return "(" + public + ")", []any{groups.Public}
+	}
+	return "(" + public + ` OR +m.group_id IN (SELECT group_id FROM group_members WHERE member_id = ?))`, []any{groups.Public, v.MemberID}
 }
 
 // listed is what a listing's counts need of one meeting. Listings read
 // only this for every meeting of the period, and whole meetings (with
 // their registration counts) only for those shown: reading whole rows for
-// a thousand meetings made /meetings the slowest page after search.
+// a thousand meetings made /meetings the slowest page after search. The
+// organisers' slugs and names are read once each (see named).
 type listed struct {
-	id               int64
-	mode, region     string
-	language         string
-	group, org       Organiser
-	groupSlug, gName string
-	orgSlug, oName   string
+	id           int64
+	mode, region string
+	language     string
+	group, org   Organiser
 }
 
 // scan reads the meetings of the period v may see, in listing order (at
 // most listingMax), of one organiser when o names one.
 func (s *Store) scan(ctx context.Context, v Viewer, past bool, o Organiser) ([]listed, error) {
 	cond, args := visibleTo(v)
-	q := `SELECT m.id, m.mode, m.region, m.language, COALESCE(m.group_id, 0), COALESCE(g.slug, ''), COALESCE(g.name, ''),
-		COALESCE(m.organisation_id, 0), COALESCE(o.slug, ''), COALESCE(o.name, '')` + from + ` WHERE ` + cond
+	q := `SELECT m.id, m.mode, m.region, m.language, COALESCE(m.group_id, 0), COALESCE(m.organisation_id, 0)
+		FROM meetings m WHERE ` + cond
+	// The bound on the start lets the index be read from where the period
+	// begins, not from the first meeting ever held: a meeting starts
+	// before it ends, and lasts at most MaxDuration.
+	now := s.now()
 	if past {
-		q += ` AND m.ends_at <= ?`
+		q += ` AND m.ends_at <= ? AND m.starts_at <= ?`
+		args = append(args, now, now)
 	} else {
-		q += ` AND m.ends_at > ?`
+		q += ` AND m.ends_at > ? AND m.starts_at > ?`
+		args = append(args, now, now.Add(-MaxDuration))
 	}
-	args = append(args, s.now())
 	if o.GroupID != 0 {
 		q += ` AND m.group_id = ?`
 		args = append(args, o.GroupID)
@@ -108,8 +120,7 @@ func (s *Store) scan(ctx context.Context, v Viewer, past bool, o Organiser) ([]l
 	var out []listed
 	for rows.Next() {
 		var l listed
-		if err := rows.Scan(&l.id, &l.mode, &l.region, &l.language, &l.group.GroupID, &l.groupSlug, &l.gName,
-			&l.org.OrganisationID, &l.orgSlug, &l.oName); err != nil {
+		if err := rows.Scan(&l.id, &l.mode, &l.region, &l.language, &l.group.GroupID, &l.org.OrganisationID); err != nil {
 			return nil, err
 		}
 		out = append(out, l)
@@ -121,10 +132,12 @@ func (s *Store) scan(ctx context.Context, v Viewer, past bool, o Organiser) ([]l
 // of f and counts each value of those filters.
 func count(all []listed, f Filter) ([]bool, facets.Counts) {
 	entries := make([]facets.Entry, len(all))
+	langs := make([]string, len(all)) // one slice for all: a thousand small ones cost more than the counting
 	for i, m := range all {
 		entries[i] = facets.Entry{Kind: m.mode, Region: m.region}
 		if m.language != "" {
-			entries[i].Languages = []string{m.language}
+			langs[i] = m.language
+			entries[i].Languages = langs[i : i+1 : i+1]
 		}
 	}
 	return facets.Count(entries, facets.Filter{Kind: f.Mode, Region: f.Region, Language: f.Language}, Modes)
@@ -141,6 +154,12 @@ func (s *Store) List(ctx context.Context, v Viewer, f Filter) (*Listing, error) 
 	match, _ := count(all, f)
 	l := &Listing{}
 	l.Groups, l.Organisations = organisers(all, match)
+	if err := s.named(ctx, "groups", l.Groups); err != nil {
+		return nil, fmt.Errorf("meetings: list: %w", err)
+	}
+	if err := s.named(ctx, "organisations", l.Organisations); err != nil {
+		return nil, fmt.Errorf("meetings: list: %w", err)
+	}
 	if f.GroupSlug != "" {
 		f.GroupID = -1 // none
 		for _, o := range l.Groups {
@@ -157,11 +176,19 @@ func (s *Store) List(ctx context.Context, v Viewer, f Filter) (*Listing, error) 
 			}
 		}
 	}
-	if f.GroupID != 0 || f.OrganisationID != 0 {
-		// One organiser's meetings may lie beyond the first listingMax
-		// of everyone's.
-		if all, err = s.scan(ctx, v, f.Past, Organiser{GroupID: f.GroupID, OrganisationID: f.OrganisationID}); err != nil {
-			return nil, fmt.Errorf("meetings: list: %w", err)
+	if o := (Organiser{GroupID: f.GroupID, OrganisationID: f.OrganisationID}); o != (Organiser{}) {
+		if len(all) < listingMax {
+			// Every meeting of the period was read: the organiser's are
+			// among them, in the same order.
+			all = slices.DeleteFunc(all, func(m listed) bool {
+				return (o.GroupID != 0 && m.group.GroupID != o.GroupID) || (o.OrganisationID != 0 && m.org.OrganisationID != o.OrganisationID)
+			})
+		} else {
+			// One organiser's meetings may lie beyond the first
+			// listingMax of everyone's.
+			if all, err = s.scan(ctx, v, f.Past, o); err != nil {
+				return nil, fmt.Errorf("meetings: list: %w", err)
+			}
 		}
 	}
 	match, c := count(all, f)
@@ -195,8 +222,8 @@ type OrganiserFacet struct {
 	Count      int
 }
 
-// organisers counts the matching meetings by who arranges them, most
-// first, then by name.
+// organisers counts the matching meetings by who arranges them, in the
+// order they first arrange one; named gives them their names and order.
 func organisers(all []listed, match []bool) (grs, orgs []OrganiserFacet) {
 	gi, oi := map[int64]int{}, map[int64]int{}
 	for i, m := range all {
@@ -205,26 +232,59 @@ func organisers(all []listed, match []bool) (grs, orgs []OrganiserFacet) {
 		case m.group.GroupID != 0:
 			if _, ok := gi[m.group.GroupID]; !ok {
 				gi[m.group.GroupID] = len(grs)
-				grs = append(grs, OrganiserFacet{Organiser: m.group, Slug: m.groupSlug, Name: m.gName})
+				grs = append(grs, OrganiserFacet{Organiser: m.group})
 			}
 			grs[gi[m.group.GroupID]].Count++
 		case m.org.OrganisationID != 0:
 			if _, ok := oi[m.org.OrganisationID]; !ok {
 				oi[m.org.OrganisationID] = len(orgs)
-				orgs = append(orgs, OrganiserFacet{Organiser: m.org, Slug: m.orgSlug, Name: m.oName})
+				orgs = append(orgs, OrganiserFacet{Organiser: m.org})
 			}
 			orgs[oi[m.org.OrganisationID]].Count++
 		}
 	}
-	for _, l := range [][]OrganiserFacet{grs, orgs} {
-		slices.SortStableFunc(l, func(a, b OrganiserFacet) int {
-			if a.Count != b.Count {
-				return b.Count - a.Count
-			}
-			return strings.Compare(a.Name, b.Name)
-		})
-	}
 	return grs, orgs
+}
+
+// named reads the slug and name of each organiser in list from table
+// (groups or organisations) and sorts the list, most meetings first, then
+// by name. One query for the few hundred organisers of a listing is far
+// cheaper than joining both tables to each of its thousand meetings.
+func (s *Store) named(ctx context.Context, table string, list []OrganiserFacet) error {
+	if len(list) == 0 {
+		return nil
+	}
+	at := make(map[int64]int, len(list))
+	args := make([]any, len(list))
+	for i, o := range list {
+		id := max(o.GroupID, o.OrganisationID) // the one that is set
+		at[id], args[i] = i, id
+	}
+	rows, err := s.db.Query(ctx, `SELECT id, slug, name FROM `+table+` WHERE id IN (`+db.Placeholders(len(args))+`)`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var slug, name string
+		if err := rows.Scan(&id, &slug, &name); err != nil {
+			return err
+		}
+		if i, ok := at[id]; ok {
+			list[i].Slug, list[i].Name = slug, name
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	slices.SortStableFunc(list, func(a, b OrganiserFacet) int {
+		if a.Count != b.Count {
+			return b.Count - a.Count
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+	return nil
 }
 
 // byIDs reads whole meetings, in the order of ids.

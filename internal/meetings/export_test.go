@@ -1,0 +1,4 @@
+package meetings
+
+// ListingMax is listingMax, for tests that fill a listing past it.
+const ListingMax = listingMax
