@@ -221,8 +221,10 @@ func list(ctx context.Context, qr db.Querier, q string, args ...any) ([]Notifica
 	return out, rows.Err()
 }
 
-// Unread counts a member's unread notifications; the header shows it on
-// every page, so it is one indexed count.
+// Unread counts a member's unread notifications. The header every page
+// shows reads the same count with the session (accounts.SessionMember),
+// to spare a round trip; this is the notification store's own count,
+// which its tests hold the marking of notifications to.
 func (c *Center) Unread(ctx context.Context, memberID int64) (int, error) {
 	var n int
 	err := c.db.QueryRow(ctx, `SELECT COUNT(*) FROM notifications WHERE member_id = ? AND read_at IS NULL`, memberID).Scan(&n)
