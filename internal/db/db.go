@@ -280,6 +280,16 @@ func Placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
+// In returns the placeholders and arguments of an IN list of ids:
+// "WHERE id IN ("+list+")" with args.
+func In(ids []int64) (list string, args []any) {
+	args = make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return Placeholders(len(ids)), args
+}
+
 // InOrder returns the items whose id is among ids, in the order of ids: a
 // query "WHERE id IN (…)" gives its rows in no particular order.
 func InOrder[T any](ids []int64, items []T, id func(T) int64) []T {

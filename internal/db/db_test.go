@@ -72,4 +72,7 @@ func TestPlaceholdersAndInOrder(t *testing.T) {
 	if len(got) != 3 || got[0].id != 3 || got[1].id != 1 || got[2].id != 2 {
 		t.Errorf("InOrder = %v, want 3, 1, 2 (9 has no item)", got)
 	}
+	if in, args := db.In([]int64{7, 5}); in != "?, ?" || len(args) != 2 || args[0] != int64(7) || args[1] != int64(5) {
+		t.Errorf("In(7, 5) = %q, %v", in, args)
+	}
 }

@@ -96,12 +96,12 @@ func readPosts(rows *sql.Rows, err error, blocks bool) ([]*Post, error) {
 	}
 	defer rows.Close()
 	var out []*Post
+	var blocked int
+	var more []any
+	if blocks {
+		more = []any{&blocked}
+	}
 	for rows.Next() {
-		var blocked int
-		var more []any
-		if blocks {
-			more = []any{&blocked}
-		}
 		p, err := scanPost(rows, more...)
 		if err != nil {
 			return nil, err

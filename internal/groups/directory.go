@@ -64,11 +64,8 @@ func (s *Store) byIDs(ctx context.Context, ids []int64) ([]*Group, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	rows, err := s.db.Query(ctx, `SELECT `+columns+` FROM groups g WHERE g.id IN (`+db.Placeholders(len(ids))+`)`, args...)
+	in, args := db.In(ids)
+	rows, err := s.db.Query(ctx, `SELECT `+columns+` FROM groups g WHERE g.id IN (`+in+`)`, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -304,11 +304,8 @@ func (s *Store) byIDs(ctx context.Context, ids []int64) ([]*Meeting, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	ms, err := listMeetings(ctx, s.db, `SELECT `+columns+from+` WHERE m.id IN (`+db.Placeholders(len(ids))+`)`, args...)
+	in, args := db.In(ids)
+	ms, err := listMeetings(ctx, s.db, `SELECT `+columns+from+` WHERE m.id IN (`+in+`)`, args...)
 	if err != nil {
 		return nil, err
 	}

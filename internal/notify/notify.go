@@ -139,13 +139,9 @@ func (c *Center) Add(ctx context.Context, q db.Querier, to []int64, kind string,
 	for len(ids) > 0 {
 		chunk := ids[:min(len(ids), 500)]
 		ids = ids[len(chunk):]
-		args := make([]any, 0, len(chunk)+1)
-		args = append(args, EmailImmediate)
-		for _, id := range chunk {
-			args = append(args, id)
-		}
+		in, args := db.In(chunk)
 		rows, err := q.Query(ctx, `SELECT p.member_id FROM notify_prefs p JOIN members m ON m.id = p.member_id
-			WHERE p.email_mode = ? AND m.email <> '' AND p.member_id IN (`+db.Placeholders(len(chunk))+`)`, args...)
+			WHERE p.email_mode = ? AND m.email <> '' AND p.member_id IN (`+in+`)`, append([]any{EmailImmediate}, args...)...)
 		if err != nil {
 			return fmt.Errorf("notify: email preferences: %w", err)
 		}
