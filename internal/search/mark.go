@@ -4,6 +4,7 @@ import (
 	"html"
 	"html/template"
 	"math/bits"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -11,14 +12,17 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// On SQLite the hits shown are marked here, in Go, instead of by a second
+// The hits shown are marked here, in Go. On SQLite this replaced a second
 // FTS5 pass with highlight() and snippet(): that pass ran the whole query
 // again and tokenised every shown body inside SQLite, about as costly as
-// ranking all the matches. The words are found as FTS5's tokenizer
+// ranking all the matches. On PostgreSQL it replaced ts_headline, which
+// parsed and stemmed the text of every hit shown: 6 of the 17 ms a
+// search cost there. The words are found as FTS5's tokenizer
 // (unicode61 remove_diacritics 2, migration 00002) finds them: runs of
 // letters, digits, private-use characters and combining marks, compared
 // in lower case with the diacritics of Latin letters removed; a query word
-// matches a word it begins (see prefixed), or equals.
+// matches a word it begins (see prefixed), or equals, and on PostgreSQL so
+// does the word's stem.
 
 // snippetTokens is how many words of the body a snippet shows, and
 // snippetLeadTokens how many of them come before its first marked word
@@ -117,16 +121,27 @@ func fold(w string) string {
 
 // matcher finds a query's words in text.
 type matcher struct {
-	words  []string // folded
+	forms  [][]string // for each query word, itself and its stems, folded
 	prefix []bool
 	all    uint32 // a bit for each word
 	buf    []byte // the folded word being read
 }
 
-func newMatcher(words []string) *matcher {
-	m := &matcher{words: make([]string, len(words)), prefix: make([]bool, len(words))}
+// newMatcher returns a matcher of words, each also found through the
+// stems given for it (stems[i], which may be nil): on PostgreSQL a word
+// matches the words of a document whose stem begins with the word's stem
+// (see stems).
+func newMatcher(words []string, stems [][]string) *matcher {
+	m := &matcher{forms: make([][]string, len(words)), prefix: make([]bool, len(words))}
 	for i, w := range words {
-		m.words[i] = fold(w)
+		m.forms[i] = []string{fold(w)}
+		if i < len(stems) {
+			for _, s := range stems[i] {
+				if s = fold(s); s != "" && !slices.Contains(m.forms[i], s) {
+					m.forms[i] = append(m.forms[i], s)
+				}
+			}
+		}
 		m.prefix[i] = prefixed(w)
 		m.all |= 1 << i
 	}
@@ -137,10 +152,11 @@ func newMatcher(words []string) *matcher {
 // matches: 0 for none.
 func (m *matcher) match(f []byte) uint32 {
 	var got uint32
-	for i, w := range m.words {
-		if len(f) == len(w) || m.prefix[i] && len(f) > len(w) {
-			if string(f[:len(w)]) == w {
+	for i, forms := range m.forms {
+		for _, w := range forms {
+			if (len(f) == len(w) || m.prefix[i] && len(f) > len(w)) && string(f[:len(w)]) == w {
 				got |= 1 << i
+				break
 			}
 		}
 	}

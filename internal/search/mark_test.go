@@ -34,7 +34,7 @@ func TestHighlight(t *testing.T) {
 		{"peer", "peer-led, peers' (peer)", "<mark>peer</mark>-led, <mark>peers</mark>&#39; (<mark>peer</mark>)"},
 		{"x", "", ""},
 	} {
-		if got := string(newMatcher(terms(c.query)).highlight(c.text)); got != c.want {
+		if got := string(newMatcher(terms(c.query), nil).highlight(c.text)); got != c.want {
 			t.Errorf("%q in %q:\n got %s\nwant %s", c.query, c.text, got, c.want)
 		}
 	}
@@ -60,7 +60,7 @@ func TestSnippetPlace(t *testing.T) {
 		{"escaped around the marks", "tulip", `<script>alert("tulip")</script>`,
 			`&lt;script&gt;alert(&#34;<mark>tulip</mark>&#34;)&lt;/script&gt;`},
 	} {
-		if got := string(newMatcher(terms(c.query)).snippet(c.text)); got != c.want {
+		if got := string(newMatcher(terms(c.query), nil).snippet(c.text)); got != c.want {
 			t.Errorf("%s:\n got %s\nwant %s", c.name, got, c.want)
 		}
 	}
@@ -130,7 +130,7 @@ func markedWords(s string) []string {
 // end, the most a snippet reads.
 func BenchmarkSnippet(b *testing.B) {
 	body := strings.Repeat("Мы встречаемся каждую неделю и говорим о снижении вреда. ", 200) + "Тренинг по налоксону для равных."
-	m := newMatcher(terms("налоксон тренинг"))
+	m := newMatcher(terms("налоксон тренинг"), nil)
 	for b.Loop() {
 		m.snippet(body)
 	}

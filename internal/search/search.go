@@ -7,7 +7,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"html"
 	"html/template"
 	"slices"
 	"strconv"
@@ -107,15 +106,6 @@ func pgConfig(lang string) string {
 	return "simple"
 }
 
-// Marks around matched words in titles and snippets from PostgreSQL's
-// ts_headline; they cannot occur in text (forms strip control characters),
-// so escaping the rest is safe. On SQLite the words are marked in Go
-// (mark.go).
-const (
-	markStart = "\x02"
-	markEnd   = "\x03"
-)
-
 // MaxQuery bounds how much of a query is used.
 const MaxQuery = 200
 
@@ -149,12 +139,7 @@ func (ix *Index) Search(ctx context.Context, query, lang string, v Viewer, limit
 	if len(kept) > limit {
 		kept = kept[:limit]
 	}
-	if ix.db.Dialect() == db.Postgres {
-		err = ix.markPostgres(ctx, words, kept)
-	} else {
-		err = ix.markSQLite(ctx, words, kept)
-	}
-	if err != nil {
+	if err := ix.mark(ctx, words, kept); err != nil {
 		return nil, 0, fmt.Errorf("search: %w", err)
 	}
 	out := make([]Hit, len(kept))
@@ -179,9 +164,8 @@ func terms(q string) []string {
 
 type rankedHit struct {
 	Hit
-	id    int64 // the document's row
-	title string
-	rank  float64
+	id   int64 // the document's row
+	rank float64
 }
 
 // pickLanguage keeps, for each thing, the reader's language if it matched,
@@ -244,7 +228,7 @@ const rankedMax = 500
 // row into a temporary b-tree; and only what ranking and picking a
 // language need is read: each match is a row through the driver, about a
 // microsecond a column. The shown hits' url and title are read with their
-// body (markSQLite).
+// body (mark).
 func (ix *Index) rankSQLite(ctx context.Context, words []string, vis []any) ([]rankedHit, error) {
 	out, err := ix.scanRanked(ctx, func(h *rankedHit) []any { return []any{&h.id, &h.Kind, &h.Ref, &h.Lang, &h.rank} },
 		`SELECT d.id, d.kind, d.ref, d.lang, bm25(search_fts, 8.0, 1.0)
@@ -275,9 +259,10 @@ func (ix *Index) rankSQLite(ctx context.Context, words []string, vis []any) ([]r
 	return sorted, nil
 }
 
-// markSQLite reads the url, title and body of the hits shown and marks
-// the query's words in them (see matcher).
-func (ix *Index) markSQLite(ctx context.Context, words []string, hits []rankedHit) error {
+// mark reads the url, title and body of the hits shown and marks the
+// query's words in them (see matcher); on PostgreSQL also each word's stem
+// in the hit's language.
+func (ix *Index) mark(ctx context.Context, words []string, hits []rankedHit) error {
 	if len(hits) == 0 {
 		return nil
 	}
@@ -287,23 +272,85 @@ func (ix *Index) markSQLite(ctx context.Context, words []string, hits []rankedHi
 		at[h.id] = i
 		ids[i] = h.id
 	}
+	matchers := map[string]*matcher{}
+	var stemmed map[string][][]string
+	if ix.db.Dialect() == db.Postgres {
+		var err error
+		if stemmed, err = ix.stems(ctx, words, hits); err != nil {
+			return err
+		}
+	}
 	rows, err := ix.db.Query(ctx, `SELECT id, url, title, body FROM search_documents WHERE id IN (`+db.Placeholders(len(ids))+`)`, ids...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	m := newMatcher(words)
 	for rows.Next() {
 		var id int64
 		var url, title, body string
 		if err := rows.Scan(&id, &url, &title, &body); err != nil {
 			return err
 		}
-		if i, ok := at[id]; ok {
-			hits[i].URL, hits[i].Title, hits[i].Snippet = url, m.highlight(title), m.snippet(body)
+		i, ok := at[id]
+		if !ok {
+			continue
 		}
+		lang := hits[i].Lang
+		m := matchers[lang]
+		if m == nil {
+			m = newMatcher(words, stemmed[lang])
+			matchers[lang] = m
+		}
+		hits[i].URL, hits[i].Title, hits[i].Snippet = url, m.highlight(title), m.snippet(body)
 	}
 	return rows.Err()
+}
+
+// stems returns, for each language of hits that PostgreSQL stems, the
+// stems of each query word in it (tsQuery matches a word through its stem
+// as a prefix: "housing" finds "house" through "hous"). One round trip
+// for every language, much cheaper than marking the text in PostgreSQL.
+func (ix *Index) stems(ctx context.Context, words []string, hits []rankedHit) (map[string][][]string, error) {
+	var langs []any
+	for _, h := range hits {
+		if pgConfig(h.Lang) != "simple" && !slices.Contains(langs, any(h.Lang)) {
+			langs = append(langs, h.Lang)
+		}
+	}
+	if len(langs) == 0 {
+		return nil, nil
+	}
+	var rows strings.Builder
+	args := make([]any, 0, len(words)+len(langs))
+	for i, w := range words {
+		if i > 0 {
+			rows.WriteString(", ")
+		}
+		fmt.Fprintf(&rows, "(CAST(? AS text), %d)", i)
+		args = append(args, w)
+	}
+	q := `SELECT c.lang, w.i, l.lexeme FROM (VALUES ` + rows.String() + `) AS w(word, i)
+		CROSS JOIN (SELECT lang, (CASE lang WHEN 'en' THEN 'english' WHEN 'nl' THEN 'dutch' WHEN 'ru' THEN 'russian' END)::regconfig AS cfg
+			FROM (VALUES ` + strings.Repeat("(CAST(? AS text)), ", len(langs)-1) + `(CAST(? AS text))) AS v(lang)) c
+		CROSS JOIN LATERAL unnest(to_tsvector(c.cfg, w.word)) AS l`
+	res, err := ix.db.Query(ctx, q, append(args, langs...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Close()
+	out := map[string][][]string{}
+	for res.Next() {
+		var lang, lexeme string
+		var i int
+		if err := res.Scan(&lang, &i, &lexeme); err != nil {
+			return nil, err
+		}
+		if out[lang] == nil {
+			out[lang] = make([][]string, len(words))
+		}
+		out[lang][i] = append(out[lang][i], lexeme)
+	}
+	return out, res.Err()
 }
 
 // tsQuery is the PostgreSQL query for words: prefix matching (:*) finds
@@ -331,7 +378,7 @@ func (ix *Index) rankPostgres(ctx context.Context, words []string, vis []any) ([
 	// Each to_tsquery is a subquery of its own so that it is computed once
 	// per search, not once per candidate: pgx prepares its statements, and
 	// PostgreSQL's generic plan for them cannot compute it in advance.
-	q, args := bind(`SELECT d.id, d.kind, d.ref, d.lang, d.url, d.title,
+	q, args := bind(`SELECT d.id, d.kind, d.ref, d.lang,
 			ts_rank_cd(d.tsv, CASE d.lang WHEN 'en' THEN (SELECT to_tsquery('english', {q}))
 				WHEN 'nl' THEN (SELECT to_tsquery('dutch', {q})) WHEN 'ru' THEN (SELECT to_tsquery('russian', {q}))
 				ELSE (SELECT to_tsquery('simple', {q})) END) AS rank
@@ -339,7 +386,7 @@ func (ix *Index) rankPostgres(ctx context.Context, words []string, vis []any) ([
 		WHERE d.tsv @@ (SELECT to_tsquery('english', {q}) || to_tsquery('dutch', {q}) || to_tsquery('russian', {q}) || to_tsquery('simple', {q}))
 			AND d.visibility IN ({vis})
 		ORDER BY rank DESC, d.id LIMIT `+strconv.Itoa(rankedMax), map[string][]any{"q": {tsQuery(words)}, "vis": vis})
-	hits, err := ix.scanRanked(ctx, func(h *rankedHit) []any { return []any{&h.id, &h.Kind, &h.Ref, &h.Lang, &h.URL, &h.title, &h.rank} },
+	hits, err := ix.scanRanked(ctx, func(h *rankedHit) []any { return []any{&h.id, &h.Kind, &h.Ref, &h.Lang, &h.rank} },
 		q, args...)
 	if err != nil {
 		return nil, err
@@ -349,66 +396,6 @@ func (ix *Index) rankPostgres(ctx context.Context, words []string, vis []any) ([
 		hits = hits[:len(hits)-1]
 	}
 	return hits, nil
-}
-
-// Snippets on PostgreSQL are made from a window of the body: ts_headline
-// parses and stems all the text it is given, about 1 ms per 10 KB here,
-// and a thread's body is up to 20 KB (discussions.SearchBodyMax), so
-// marking the 30 hits of "housing" in whole bodies took 41 ms. The window
-// starts a little before the place where the last of the query's words
-// first occurs, each word found as typed or as its stem (the stems of
-// these languages mostly begin the words they stem): from there on every
-// word has been seen, and all of them are near it when the body matches
-// as a phrase. With no word found it starts at the start of the body.
-const (
-	snippetWindow = 1500 // characters of the body read
-	snippetLead   = 150  // characters of it before the first match
-)
-
-// markPostgres fills in the marked titles and snippets of hits, each in
-// its own language's configuration.
-func (ix *Index) markPostgres(ctx context.Context, words []string, hits []rankedHit) error {
-	if len(hits) == 0 {
-		return nil
-	}
-	// Words of one character match only whole words (see prefixed):
-	// found inside other words they would point the window anywhere.
-	var find []string
-	for _, w := range words {
-		if prefixed(w) {
-			find = append(find, strings.ToLower(w))
-		}
-	}
-	ids := make([]any, len(hits))
-	for i, h := range hits {
-		ids[i] = h.id
-	}
-	// A body stored out of line is read, and decompressed, again by each
-	// function given the column: d reads it once, and makes lower_body
-	// once for all the words (OFFSET 0 keeps a subquery from being merged
-	// into the one above, its values recomputed at each use). The window
-	// is cut to whole words at each end that is not the body's.
-	q, args := bind(`SELECT d.id,
-			ts_headline(d.cfg, d.title, d.q, 'StartSel=`+markStart+`, StopSel=`+markEnd+`, HighlightAll=true'),
-			ts_headline(d.cfg, CASE WHEN length(d.body) <= {window} THEN d.body ELSE w.text END, d.q,
-				'StartSel=`+markStart+`, StopSel=`+markEnd+`, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "')
-		FROM (SELECT b.*, to_tsquery(b.cfg, {q}) AS q, lower(b.body) AS lower_body FROM (
-			SELECT id, title, body || '' AS body, (CASE lang WHEN 'en' THEN 'english' WHEN 'nl' THEN 'dutch'
-				WHEN 'ru' THEN 'russian' ELSE 'simple' END)::regconfig AS cfg
-			FROM search_documents WHERE id IN ({ids}) OFFSET 0) b OFFSET 0) d
-		CROSS JOIN LATERAL (SELECT greatest(1, coalesce(max(f.at), 1) - {lead}) AS at FROM (
-			SELECT min(nullif(strpos(d.lower_body, form), 0)) AS at
-			FROM unnest(string_to_array({find}, ' ')) word, unnest(tsvector_to_array(to_tsvector(d.cfg, word)) || word) form
-			GROUP BY word) f) s
-		CROSS JOIN LATERAL (SELECT substr(d.body, s.at, {window}) AS text OFFSET 0) x
-		CROSS JOIN LATERAL (SELECT CASE WHEN s.at + {window} > length(d.body) THEN x.text
-			ELSE left(x.text, length(x.text) - strpos(reverse(x.text), ' ')) END AS text OFFSET 0) t
-		CROSS JOIN LATERAL (SELECT CASE WHEN s.at = 1 THEN t.text
-			ELSE substr(t.text, strpos(t.text, ' ') + 1) END AS text) w`, map[string][]any{
-		"window": {snippetWindow}, "lead": {snippetLead}, "q": {tsQuery(words)},
-		"find": {strings.Join(find, " ")}, "ids": ids,
-	})
-	return ix.scanMarks(ctx, hits, q, args...)
 }
 
 // bind turns each {name} in q into placeholders for the values of name,
@@ -461,38 +448,4 @@ func (ix *Index) scanRanked(ctx context.Context, dest func(*rankedHit) []any, q 
 		out = append(out, h)
 	}
 	return out, rows.Err()
-}
-
-// scanMarks reads (id, marked title, marked snippet) rows into hits; a
-// hit the query did not return keeps its plain title.
-func (ix *Index) scanMarks(ctx context.Context, hits []rankedHit, q string, args ...any) error {
-	at := make(map[int64]int, len(hits))
-	for i := range hits {
-		at[hits[i].id] = i
-		hits[i].Title = marked(hits[i].title)
-	}
-	rows, err := ix.db.Query(ctx, q, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var title, snippet string
-		if err := rows.Scan(&id, &title, &snippet); err != nil {
-			return err
-		}
-		if i, ok := at[id]; ok {
-			hits[i].Title, hits[i].Snippet = marked(title), marked(snippet)
-		}
-	}
-	return rows.Err()
-}
-
-// marked escapes text and turns the match marks into <mark> elements.
-func marked(s string) template.HTML {
-	s = html.EscapeString(s)
-	s = strings.ReplaceAll(s, markStart, "<mark>")
-	s = strings.ReplaceAll(s, markEnd, "</mark>")
-	return template.HTML(s)
 }

@@ -152,3 +152,33 @@ func TestSnippetFarIntoBody(t *testing.T) {
 		}
 	})
 }
+
+// On PostgreSQL a word finds the words that share its stem, and those are
+// the words marked; SQLite matches the words as typed.
+func TestStemsMarked(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		ix := search.New(d)
+		put(t, d, ix, search.Document{Kind: "guide", Ref: "h", Lang: "en", Title: "Houses for peers", URL: "/h",
+			Body: "Two houses opened near the station for people leaving prison."},
+			search.Document{Kind: "guide", Ref: "r", Lang: "ru", Title: "Жильё", URL: "/r",
+				Body: "Мы говорили о жилье и о снижении вреда."})
+		hits, _, err := ix.Search(context.Background(), "housing", "en", search.Viewer{}, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Dialect() != db.Postgres {
+			if len(hits) != 0 {
+				t.Errorf("SQLite matched a stem: %+v", hits)
+			}
+			return
+		}
+		if len(hits) != 1 || !strings.Contains(string(hits[0].Title), "<mark>Houses</mark>") ||
+			!strings.Contains(string(hits[0].Snippet), "<mark>houses</mark>") {
+			t.Errorf("housing: %+v", hits)
+		}
+		hits, _, err = ix.Search(context.Background(), "жилья", "ru", search.Viewer{}, 10)
+		if err != nil || len(hits) != 1 || !strings.Contains(string(hits[0].Snippet), "<mark>жилье</mark>") {
+			t.Errorf("жилья: %+v %v", hits, err)
+		}
+	})
+}
