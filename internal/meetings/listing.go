@@ -317,11 +317,21 @@ func (s *Store) byIDs(ctx context.Context, ids []int64) ([]*Meeting, error) {
 // every upcoming meeting with its registration counts as List does for
 // its filters (hundreds in a large group).
 func (s *Store) Next(ctx context.Context, v Viewer, o Organiser, n int) ([]*Meeting, error) {
+	q, args := s.nextQuery(v, o, n)
+	out, err := listMeetings(ctx, s.db, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("meetings: next: %w", err)
+	}
+	return out, nil
+}
+
+// nextQuery is Next's query. The bound on the start lets the organiser's
+// index be read from two weeks back rather than from its first meeting
+// ever (an upcoming meeting started at most MaxDuration ago): the largest
+// group's page stepped over 642 past meetings on every view. The index
+// then gives the meetings in the order shown (migration 00017).
+func (s *Store) nextQuery(v Viewer, o Organiser, n int) (string, []any) {
 	cond, args := visibleJoined(v)
-	// The bound on the start lets the organiser's index be read from two
-	// weeks back rather than from its first meeting ever (an upcoming
-	// meeting started at most MaxDuration ago): the largest group's page
-	// stepped over 642 past meetings on every view.
 	now := s.now()
 	q := `SELECT ` + columns + from + ` WHERE ` + cond + ` AND m.ends_at > ? AND m.starts_at > ?`
 	args = append(args, now, now.Add(-MaxDuration))
@@ -332,12 +342,7 @@ func (s *Store) Next(ctx context.Context, v Viewer, o Organiser, n int) ([]*Meet
 		q += ` AND m.organisation_id = ?`
 		args = append(args, o.OrganisationID)
 	}
-	q += ` ORDER BY m.starts_at, m.id LIMIT ?`
-	out, err := listMeetings(ctx, s.db, q, append(args, n)...)
-	if err != nil {
-		return nil, fmt.Errorf("meetings: next: %w", err)
-	}
-	return out, nil
+	return q + ` ORDER BY m.starts_at, m.id LIMIT ?`, append(args, n)
 }
 
 // ForMember lists the meetings a member registered for (with a seat, on

@@ -327,5 +327,51 @@ func TestListingBeyondMax(t *testing.T) {
 			l.Modes[0].Count != meetings.ListingMax {
 			t.Errorf("the group's meetings: total %d, %d meetings, modes %+v", l.Total, len(l.Meetings), l.Modes)
 		}
+		// A group's next meetings are its index's first rows, in the order
+		// shown: no sort of all its upcoming meetings (migration 00017).
+		if d.Dialect() == db.Postgres {
+			if _, err := d.Exec(ctx, `ANALYZE meetings`); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, o := range []meetings.Organiser{{GroupID: fx.public.ID}, {OrganisationID: fx.service.ID}} {
+			q, args := fx.a.Meetings.NextQuery(meetings.Viewer{}, o, 5)
+			plan := explain(t, d, q, args...)
+			if !strings.Contains(plan, "meetings_group") && !strings.Contains(plan, "meetings_organisation") || strings.Contains(plan, "Sort") ||
+				strings.Contains(plan, "TEMP B-TREE") {
+				t.Errorf("next meetings of %+v:\n%s", o, plan)
+			}
+		}
 	})
+}
+
+// explain returns the plan of a query as the database prints it.
+func explain(t *testing.T, d *db.DB, q string, args ...any) string {
+	t.Helper()
+	prefix := "EXPLAIN "
+	if d.Dialect() == db.SQLite {
+		prefix = "EXPLAIN QUERY PLAN "
+	}
+	rows, err := d.Query(context.Background(), prefix+q, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var b strings.Builder
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintln(&b, vals[len(vals)-1])
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
 }
