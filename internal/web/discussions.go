@@ -425,6 +425,7 @@ type discThreadPage struct {
 	CanReply    bool
 	Locked      bool // locked, and the reader may not reply
 	Form        *Form
+	AtURL       bool // shown at the thread's own address, so links may be relative to it
 }
 
 func (s *Server) forumThread(w http.ResponseWriter, r *http.Request) error {
@@ -481,7 +482,7 @@ func (s *Server) thread(w http.ResponseWriter, r *http.Request, d *discussions.D
 	if page > d.Pages() {
 		return notFound()
 	}
-	p := &discThreadPage{Place: pl, D: d, Page: page, Form: f}
+	p := &discThreadPage{Place: pl, D: d, Page: page, Form: f, AtURL: r.URL.Path == d.URL()}
 	p.Title = d.Title
 	p.Nav = "discussions"
 	if pl.Group != nil {
@@ -879,8 +880,15 @@ func (p *discListPage) ThreadURL(d *discussions.Discussion) string {
 }
 
 // QuoteURL is this page with the reply form holding a quote of post id.
+// On the thread's own address it is only a query, which the browser reads
+// against that address: every post carries one, and the path would add a
+// kilobyte to a page. A page shown at another address (a reply sent back
+// with a mistake, at .../replies) gives the whole path.
 func (p *discThreadPage) QuoteURL(id int64) string {
-	u := p.D.URL() + "?"
+	u := "?"
+	if !p.AtURL {
+		u = p.D.URL() + u
+	}
 	if p.Page > 1 {
 		u += "page=" + strconv.Itoa(p.Page) + "&"
 	}

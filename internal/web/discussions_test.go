@@ -151,6 +151,16 @@ func TestDiscussionForumFlow(t *testing.T) {
 		if len(posts) != 2 {
 			t.Fatalf("%d posts", len(posts))
 		}
+		// The quote link is only a query on the thread's own address, and
+		// the whole address on a reply sent back at .../replies.
+		quote := fmt.Sprintf("?quote=%d#reply", posts[1].ID)
+		if r := mira.get(thread); !strings.Contains(r.Body, `href="`+quote+`"`) {
+			t.Errorf("the thread has no quote link %q", quote)
+		}
+		if r := mira.post(fmt.Sprintf("/discussions/%d/replies", id), url.Values{"body": {" "}}); r.Status != http.StatusUnprocessableEntity ||
+			!strings.Contains(r.Body, `href="`+thread+quote+`"`) {
+			t.Errorf("an empty reply: %d, its page's quote links do not lead to the thread", r.Status)
+		}
 		r = mira.get(fmt.Sprintf("%s?quote=%d", thread, posts[1].ID))
 		quoted := fieldValue(r.Body, "body")
 		if !strings.HasPrefix(quoted, "> [sasha wrote](#post-2):") || !strings.Contains(quoted, "> The library has a room on Mondays.") {
@@ -354,6 +364,15 @@ func TestDiscussionUnreadAndPages(t *testing.T) {
 		}
 		if !strings.Contains(r.Body, `href="`+thread+`#post-2">`+e.T("discussions.first_unread")) {
 			t.Errorf("page 2 does not lead to the first new post")
+		}
+		// Quoting from page 2 stays on page 2.
+		p2, _ := e.Srv.Discussions.Page(context.Background(), th.ID, 2, 0)
+		if q := fmt.Sprintf("?page=2&amp;quote=%d#reply", p2[0].ID); !strings.Contains(r.Body, `href="`+q+`"`) {
+			t.Errorf("page 2 has no quote link %q", q)
+		}
+		q := mira.get(fmt.Sprintf("%s?page=2&quote=%d", thread, p2[0].ID))
+		if got := postPositions(q.Body); len(got) == 0 || got[0] != 31 || !strings.Contains(fieldValue(q.Body, "body"), "Idea 31") {
+			t.Errorf("quoting post 31 from page 2: posts %v, the form holds %q", got, fieldValue(q.Body, "body"))
 		}
 		if d, _ := e.Srv.Discussions.ForReader(context.Background(), th.ID, e.member("mira").ID); d == nil || d.LastRead != 60 {
 			t.Errorf("read up to %+v, want 60", d)
