@@ -178,14 +178,14 @@ func TestRemembered(t *testing.T) {
 				t.Errorf("%s: date %q, want %q", l.Code, got, want)
 			}
 		}
-		if a, b := p.T("discussions.post.by", 8), p.T("discussions.post.number", 8); a == b {
+		if a, b := p.T("discussions.post.by", 8), p.T("error.title", 8); a == b {
 			t.Errorf("%s: two messages with the same number read alike: %q", l.Code, a)
 		}
 	}
 	en, _ := Supported("en")
 	p := b.Printer(en)
 	for n := range numberedMax + 100 {
-		p.T("discussions.post.number", n)
+		p.T("error.title", n)
 	}
 	if n := b.numbered.Len(); n > numberedMax {
 		t.Errorf("%d numbered messages kept, more than %d", n, numberedMax)

@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/accessibility"
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
@@ -690,6 +692,36 @@ func (b *browser) attr(sel, name string) string {
 	var s string
 	b.run(chromedp.Evaluate(fmt.Sprintf(`(() => { const el = document.querySelector(%s); return el ? el.getAttribute(%s) || "" : ""; })()`, jsString(sel), jsString(name)), &s))
 	return s
+}
+
+// axText is the accessible name and description Chromium gives the first
+// element sel matches: what a screen reader says of it.
+func (b *browser) axText(sel string) (name, desc string) {
+	b.t.Helper()
+	var nodes []*cdp.Node
+	b.run(chromedp.Nodes(sel, &nodes, chromedp.ByQuery, chromedp.AtLeast(0)))
+	if len(nodes) == 0 {
+		b.t.Errorf("no %s on %s", sel, b.location())
+		return "", ""
+	}
+	var ax []*accessibility.Node
+	b.run(chromedp.ActionFunc(func(ctx context.Context) (err error) {
+		ax, err = accessibility.GetPartialAXTree().WithBackendNodeID(nodes[0].BackendNodeID).WithFetchRelatives(false).Do(ctx)
+		return err
+	}))
+	str := func(v *accessibility.Value) string {
+		var s string
+		if v != nil {
+			json.Unmarshal(v.Value, &s)
+		}
+		return s
+	}
+	for _, n := range ax {
+		if n.BackendDOMNodeID == nodes[0].BackendNodeID {
+			return str(n.Name), str(n.Description)
+		}
+	}
+	return "", ""
 }
 
 func (b *browser) value(sel string) string {

@@ -517,7 +517,7 @@ func (s *Server) thread(w http.ResponseWriter, r *http.Request, d *discussions.D
 		v.CanEdit = m != nil && post.Author.ID == m.ID && !post.Removed() && !post.Hidden() && d.LockedAt == nil
 		v.CanReport = m != nil && post.Author.ID != m.ID && !post.Removed() && !post.Hidden()
 		v.Blocked = !post.Author.Gone() && post.AuthorBlocked
-		v.By, v.Number = p.T("discussions.post.by", post.Position), p.T("discussions.post.number", post.Position)
+		v.By = p.T("discussions.post.by", post.Position)
 		v.Who, v.When = p.Who(post.Author), p.When(post.CreatedAt)
 		if v.CanQuote {
 			v.QuoteURL = p.QuoteURL(post.ID)

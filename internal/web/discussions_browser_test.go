@@ -66,6 +66,16 @@ func TestBrowserDiscussions(t *testing.T) {
 	b.wantCount("aside.rules", 1)
 	b.wantCount("#post-3 details.blocked-post:not([open])", 1)
 	b.wantCount(`#post-2 .post-actions a.report-link[href^="/report?type=post"]`, 1)
+	// A post's action links say which post they act on: their heading
+	// is their description.
+	for _, link := range []struct{ sel, name string }{
+		{`#post-2 .post-actions a[href*="quote="]`, en.T("discussions.quote")},
+		{`#post-2 .post-actions a.report-link`, en.T("moderation.link.post")},
+	} {
+		if name, desc := b.axText(link.sel); name != link.name || desc != "Post 2, by tomas" {
+			t.Errorf("%s reads %q, described as %q", link.sel, name, desc)
+		}
+	}
 	b.run(chromedp.Click("#post-3 details.blocked-post summary", chromedp.ByQuery))
 	if got := b.text("#post-3 .post-body"); !strings.Contains(got, "meet in the park") {
 		t.Errorf("opening the folded post shows %q", got)
@@ -97,6 +107,9 @@ func TestBrowserDiscussions(t *testing.T) {
 	b.wantCount("#post-5 blockquote a[href=\"#post-2\"]", 1)
 
 	// Edit her first reply: a mistake, then a change; then its history.
+	if name, desc := b.axText(`#post-4 .post-actions a[href$="/edit"]`); name != en.T("discussions.edit") || desc != "Post 4, by mira" {
+		t.Errorf("the edit link reads %q, described as %q", name, desc)
+	}
 	b.clickAndWait(`#post-4 .post-actions a[href$="/edit"]`, "edit form")
 	b.run(chromedp.Clear("#f-body", chromedp.ByQuery))
 	b.clickAndWait(`form.post-form button[type="submit"]`, "edit form with a mistake")

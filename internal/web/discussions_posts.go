@@ -34,7 +34,6 @@ type discPostView struct {
 	Blocked   bool   // by a member the reader blocked: folded away
 	CanReport bool
 	By        string // "Post 3, by", before the author's name for screen readers
-	Number    string // "post 3", after "Quote" and "Edit" for screen readers
 	Who       string // the author's name as this reader may see it
 	When      string
 	QuoteURL  string
@@ -81,12 +80,15 @@ func (b *Base) postsHTML(posts []discPostView) template.HTML {
 
 func writePost(w *strings.Builder, b *Base, l *postLabels, v *discPostView) {
 	n := strconv.Itoa(v.Position)
+	// The heading names the post ("Post 3, by sasha"); the action links
+	// point to it as their description, so a screen reader says which post
+	// "Quote" or "Edit" acts on without those words in every link.
+	described := ` aria-describedby="post-` + n + `-by">`
 	w.WriteString(`<article class="post`)
 	if v.New {
 		w.WriteString(` is-new`)
 	}
-	w.WriteString(`" id="post-` + n + `" aria-labelledby="post-` + n + `-by">` + "\n<header>\n")
-	w.WriteString(`<h2 id="post-` + n + `-by"><span class="visually-hidden">`)
+	w.WriteString(`" id="post-` + n + `">` + "\n" + `<header><h2 id="post-` + n + `-by"><span class="visually-hidden">`)
 	esc(w, v.By)
 	w.WriteString(` </span>`)
 	if v.Author.Gone() {
@@ -98,7 +100,7 @@ func writePost(w *strings.Builder, b *Base, l *postLabels, v *discPostView) {
 		esc(w, v.Who)
 		w.WriteString(`</a>`)
 	}
-	w.WriteString("</h2>\n" + `<p class="meta"><a href="#post-` + n + `">#` + n + `</a> · <time datetime="`)
+	w.WriteString(`</h2><p class="meta"><a href="#post-` + n + `">#` + n + `</a> · <time datetime="`)
 	w.WriteString(v.CreatedAt.UTC().Format("2006-01-02T15:04:05Z"))
 	w.WriteString(`">`)
 	esc(w, v.When)
@@ -113,7 +115,7 @@ func writePost(w *strings.Builder, b *Base, l *postLabels, v *discPostView) {
 		esc(w, l.newPost)
 		w.WriteString(`</span>`)
 	}
-	w.WriteString("</p>\n</header>\n")
+	w.WriteString("</p></header>\n")
 
 	switch {
 	case v.Removed():
@@ -135,7 +137,7 @@ func writePost(w *strings.Builder, b *Base, l *postLabels, v *discPostView) {
 			esc(w, l.showBlocked)
 			w.WriteString(`</summary>`)
 		}
-		w.WriteString("\n" + `<div class="post-body"`)
+		w.WriteString(`<div class="post-body"`)
 		if v.Lang != "" {
 			w.WriteString(` lang="`)
 			esc(w, v.Lang)
@@ -155,30 +157,23 @@ func writePost(w *strings.Builder, b *Base, l *postLabels, v *discPostView) {
 		if v.CanQuote {
 			w.WriteString(`<a href="`)
 			esc(w, v.QuoteURL)
-			w.WriteString(`">`)
-			writeActionLabel(w, l.quote, v.Number)
+			w.WriteString(`"` + described)
+			esc(w, l.quote)
+			w.WriteString(`</a>`)
 		}
 		if v.CanEdit {
-			w.WriteString(` <a href="/posts/` + strconv.FormatInt(v.ID, 10) + `/edit">`)
-			writeActionLabel(w, l.edit, v.Number)
+			w.WriteString(` <a href="/posts/` + strconv.FormatInt(v.ID, 10) + `/edit"` + described)
+			esc(w, l.edit)
+			w.WriteString(`</a>`)
 		}
 		if v.CanReport {
 			w.WriteString(` <a class="report-link" href="`)
 			esc(w, v.Report.URL)
-			w.WriteString(`" rel="nofollow">`)
+			w.WriteString(`" rel="nofollow"` + described)
 			esc(w, v.Report.Label)
 			w.WriteString(`</a>`)
 		}
 		w.WriteString(`</p>`)
 	}
-	w.WriteString("\n</article>\n")
-}
-
-// writeActionLabel ends a post's action link: its word, then which post it
-// acts on for screen readers.
-func writeActionLabel(w *strings.Builder, label, number string) {
-	esc(w, label)
-	w.WriteString(`<span class="visually-hidden"> `)
-	esc(w, number)
-	w.WriteString(`</span></a>`)
+	w.WriteString("</article>\n")
 }
