@@ -511,7 +511,9 @@ func (s *Server) thread(w http.ResponseWriter, r *http.Request, d *discussions.D
 		if v.ShowText {
 			v.HTML = discussions.LinkPosts(discussions.Render(post.Body), d, first, last)
 		}
-		v.Lang = discussions.PostLang(post.Body, d.Lang)
+		if v.Lang = discussions.PostLang(post.Body, d.Lang); v.Lang == st.lang.Code {
+			v.Lang = "" // the page's own language, which the post inherits
+		}
 		v.New = m != nil && lastRead > 0 && post.Position > lastRead
 		v.CanQuote = pl.CanWrite && !post.Removed() && !post.Hidden()
 		v.CanEdit = m != nil && post.Author.ID == m.ID && !post.Removed() && !post.Hidden() && d.LockedAt == nil

@@ -101,7 +101,7 @@ func writePost(w *strings.Builder, b *Base, l *postLabels, v *discPostView) {
 		w.WriteString(`</a>`)
 	}
 	w.WriteString(`</h2><p class="meta"><a href="#post-` + n + `">#` + n + `</a> · <time datetime="`)
-	w.WriteString(v.CreatedAt.UTC().Format("2006-01-02T15:04:05Z"))
+	w.WriteString(v.CreatedAt.UTC().Format("2006-01-02T15:04Z")) // to the minute, as shown
 	w.WriteString(`">`)
 	esc(w, v.When)
 	w.WriteString(`</time>`)
