@@ -15,17 +15,6 @@ import (
 const russianText = "Мы встречаемся каждую неделю, чтобы обсудить доступ к услугам снижения вреда, " +
 	"обмен опытом и поддержку друг друга. Новые участники всегда могут прийти без записи."
 
-// stillOver lists the pages that are not yet within 40 KB unpacked on the
-// data below, with the weight they may not grow past (as measured on 26
-// November 2026, rounded up to the next whole KB or more, for dates and
-// counts that change length). docs/performance.md says why; a page leaves
-// this list once it is within 40 KB.
-var stillOver = map[string]int{
-	"en /groups/noord-peers/discussions/1": 42 << 10, // 41,093 with minified CSS and JS
-	"nl /groups/noord-peers/discussions/1": 42 << 10, // 41,607
-	"ru /groups/noord-peers/discussions/1": 45 << 10, // 44,654
-}
-
 // TestPagesSmall keeps the heaviest pages small for a cheap phone on a
 // slow network: each page's HTML with the CSS and JS it links stays
 // within 40 KB unpacked, and within 40 KB gzipped as served, in every
@@ -86,12 +75,8 @@ func TestPagesSmall(t *testing.T) {
 			if testing.Verbose() {
 				t.Logf("%s %s: %d bytes with CSS and JS (%d HTML), %d sent gzipped", lang, p, html+assets, html, sent+assetsSent)
 			}
-			limit := 40 << 10
-			if over, ok := stillOver[lang+" "+strings.SplitN(p, "?", 2)[0]]; ok {
-				limit = over
-			}
-			if html+assets > limit || sent+assetsSent > 40<<10 {
-				t.Errorf("%s in %s: %d bytes with its CSS and JS (%d of HTML), %d sent; over %d", p, lang, html+assets, html, sent+assetsSent, limit)
+			if html+assets > 40<<10 || sent+assetsSent > 40<<10 {
+				t.Errorf("%s in %s: %d bytes with its CSS and JS (%d of HTML), %d sent; over 40 KB", p, lang, html+assets, html, sent+assetsSent)
 			}
 		}
 	}
