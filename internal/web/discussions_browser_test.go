@@ -124,6 +124,9 @@ func TestBrowserDiscussions(t *testing.T) {
 	if got := b.text("#post-4 .post-body"); !strings.Contains(got, "free on Mondays") {
 		t.Errorf("the edited post reads %q", got)
 	}
+	if _, desc := b.axText(`#post-4 header a[href$="/history"]`); desc != "Post 4, by mira" {
+		t.Errorf("the link to the post's edits is described as %q", desc)
+	}
 	b.clickAndWait(`#post-4 header a[href$="/history"]`, "the post's history")
 	b.wantCount("ol.versions > li", 2)
 	if !b.anyText("ol.versions > li", "I will call Petra on Monday.") {

@@ -81,8 +81,9 @@ func (b *Base) postsHTML(posts []discPostView) template.HTML {
 func writePost(w *strings.Builder, b *Base, l *postLabels, v *discPostView) {
 	n := strconv.Itoa(v.Position)
 	// The heading names the post ("Post 3, by sasha"); the action links
-	// point to it as their description, so a screen reader says which post
-	// "Quote" or "Edit" acts on without those words in every link.
+	// and the link to its edits point to it as their description, so a
+	// screen reader says which post "Quote" or "Edit" acts on without those
+	// words in every link.
 	described := ` aria-describedby="post-` + n + `-by">`
 	w.WriteString(`<article class="post`)
 	if v.New {
@@ -106,7 +107,7 @@ func writePost(w *strings.Builder, b *Base, l *postLabels, v *discPostView) {
 	esc(w, v.When)
 	w.WriteString(`</time>`)
 	if v.EditedAt != nil {
-		w.WriteString(` · <a href="/posts/` + strconv.FormatInt(v.ID, 10) + `/history">`)
+		w.WriteString(` · <a href="/posts/` + strconv.FormatInt(v.ID, 10) + `/history"` + described)
 		esc(w, l.edited)
 		w.WriteString(`</a>`)
 	}
