@@ -309,40 +309,36 @@ func (ix *Index) mark(ctx context.Context, words []string, hits []rankedHit) err
 // stems returns, for each language of hits that PostgreSQL stems, the
 // stems of each query word in it (tsQuery matches a word through its stem
 // as a prefix: "housing" finds "house" through "hous"). One round trip
-// for every language, much cheaper than marking the text in PostgreSQL.
+// for all of them, much cheaper than marking the text in PostgreSQL.
 func (ix *Index) stems(ctx context.Context, words []string, hits []rankedHit) (map[string][][]string, error) {
-	var langs []any
+	var configs []any // language, configuration
 	for _, h := range hits {
-		if pgConfig(h.Lang) != "simple" && !slices.Contains(langs, any(h.Lang)) {
-			langs = append(langs, h.Lang)
+		if cfg := pgConfig(h.Lang); cfg != "simple" && !slices.Contains(configs, any(h.Lang)) {
+			configs = append(configs, h.Lang, cfg)
 		}
 	}
-	if len(langs) == 0 {
+	if len(configs) == 0 {
 		return nil, nil
 	}
-	var rows strings.Builder
-	args := make([]any, 0, len(words)+len(langs))
+	args := make([]any, 0, len(words)+len(configs))
+	values := make([]string, len(words))
 	for i, w := range words {
-		if i > 0 {
-			rows.WriteString(", ")
-		}
-		fmt.Fprintf(&rows, "(CAST(? AS text), %d)", i)
+		values[i] = "(CAST(? AS text), " + strconv.Itoa(i) + ")"
 		args = append(args, w)
 	}
-	q := `SELECT c.lang, w.i, l.lexeme FROM (VALUES ` + rows.String() + `) AS w(word, i)
-		CROSS JOIN (SELECT lang, (CASE lang WHEN 'en' THEN 'english' WHEN 'nl' THEN 'dutch' WHEN 'ru' THEN 'russian' END)::regconfig AS cfg
-			FROM (VALUES ` + strings.Repeat("(CAST(? AS text)), ", len(langs)-1) + `(CAST(? AS text))) AS v(lang)) c
+	q := `SELECT c.lang, w.i, l.lexeme FROM (VALUES ` + strings.Join(values, ", ") + `) AS w(word, i)
+		CROSS JOIN (VALUES ` + strings.TrimSuffix(strings.Repeat("(CAST(? AS text), CAST(? AS regconfig)), ", len(configs)/2), ", ") + `) AS c(lang, cfg)
 		CROSS JOIN LATERAL unnest(to_tsvector(c.cfg, w.word)) AS l`
-	res, err := ix.db.Query(ctx, q, append(args, langs...)...)
+	rows, err := ix.db.Query(ctx, q, append(args, configs...)...)
 	if err != nil {
 		return nil, err
 	}
-	defer res.Close()
+	defer rows.Close()
 	out := map[string][][]string{}
-	for res.Next() {
+	for rows.Next() {
 		var lang, lexeme string
 		var i int
-		if err := res.Scan(&lang, &i, &lexeme); err != nil {
+		if err := rows.Scan(&lang, &i, &lexeme); err != nil {
 			return nil, err
 		}
 		if out[lang] == nil {
@@ -350,7 +346,7 @@ func (ix *Index) stems(ctx context.Context, words []string, hits []rankedHit) (m
 		}
 		out[lang][i] = append(out[lang][i], lexeme)
 	}
-	return out, res.Err()
+	return out, rows.Err()
 }
 
 // tsQuery is the PostgreSQL query for words: prefix matching (:*) finds
