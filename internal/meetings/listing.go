@@ -267,12 +267,13 @@ func (s *Store) named(ctx context.Context, table string, list []OrganiserFacet) 
 		return nil
 	}
 	at := make(map[int64]int, len(list))
-	args := make([]any, len(list))
+	ids := make([]int64, len(list))
 	for i, o := range list {
 		id := max(o.GroupID, o.OrganisationID) // the one that is set
-		at[id], args[i] = i, id
+		at[id], ids[i] = i, id
 	}
-	rows, err := s.db.Query(ctx, `SELECT id, slug, name FROM `+table+` WHERE id IN (`+db.Placeholders(len(args))+`)`, args...)
+	in, args := db.In(ids)
+	rows, err := s.db.Query(ctx, `SELECT id, slug, name FROM `+table+` WHERE id IN (`+in+`)`, args...)
 	if err != nil {
 		return err
 	}

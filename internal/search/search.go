@@ -267,7 +267,7 @@ func (ix *Index) mark(ctx context.Context, words []string, hits []rankedHit) err
 		return nil
 	}
 	at := make(map[int64]int, len(hits))
-	ids := make([]any, len(hits))
+	ids := make([]int64, len(hits))
 	for i, h := range hits {
 		at[h.id] = i
 		ids[i] = h.id
@@ -280,7 +280,8 @@ func (ix *Index) mark(ctx context.Context, words []string, hits []rankedHit) err
 			return err
 		}
 	}
-	rows, err := ix.db.Query(ctx, `SELECT id, url, title, body FROM search_documents WHERE id IN (`+db.Placeholders(len(ids))+`)`, ids...)
+	in, args := db.In(ids)
+	rows, err := ix.db.Query(ctx, `SELECT id, url, title, body FROM search_documents WHERE id IN (`+in+`)`, args...)
 	if err != nil {
 		return err
 	}

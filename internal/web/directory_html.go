@@ -14,8 +14,7 @@ import (
 // cards, each a handful of template actions evaluated by reflection: that
 // was most of the page's time. The markup is byte for byte what the
 // templates made. Text and attribute values go through esc, addresses
-// through escURL; both do what html/template's escapers do in the same
-// place, so a page reads the same whichever wrote it (TestEscapersMatch).
+// through escURL (markup.go).
 
 // facetStyle is how the filter lists of one directory differ from another's.
 type facetStyle struct {
@@ -145,39 +144,4 @@ func (b *Base) groupCardsHTML(cards []groupCard) template.HTML {
 		w.WriteString("\n</li>\n")
 	}
 	return template.HTML(w.String())
-}
-
-// escURL writes an address inside a double-quoted attribute as
-// html/template does with an action at the start of one or in its path:
-// bytes that may not stand in an address are percent-encoded (existing
-// escapes are kept), then the result is escaped as attribute text. The
-// addresses written here are the site's own, never javascript: ones.
-func escURL(w *strings.Builder, s string) {
-	const hex = "0123456789abcdef"
-	var buf []byte
-	written := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-			continue
-		case strings.IndexByte("-._~!#$&*+,/:;=?@[]", c) >= 0:
-			continue
-		case c == '%' && i+2 < len(s) && isHexDigit(s[i+1]) && isHexDigit(s[i+2]):
-			continue
-		}
-		buf = append(buf, s[written:i]...)
-		buf = append(buf, '%', hex[c>>4], hex[c&15])
-		written = i + 1
-	}
-	if buf == nil {
-		esc(w, s)
-		return
-	}
-	buf = append(buf, s[written:]...)
-	esc(w, string(buf))
-}
-
-func isHexDigit(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }

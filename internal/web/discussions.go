@@ -6,7 +6,6 @@ import (
 	"html/template"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"involve/internal/accounts"
@@ -162,74 +161,6 @@ func pageParam(r *http.Request) (int, error) {
 	return n, nil
 }
 
-// pageLink is one entry of a page navigation: a number, or a gap.
-type pageLink struct {
-	Number  int
-	URL     string
-	Current bool
-	Gap     bool
-}
-
-// pageLinks lists the first and last page and those near the current one.
-func pageLinks(base string, page, pages int) []pageLink {
-	if pages <= 1 {
-		return nil
-	}
-	var out []pageLink
-	last := 0
-	for n := 1; n <= pages; n++ {
-		if n != 1 && n != pages && (n < page-2 || n > page+2) {
-			continue
-		}
-		if last != 0 && n > last+1 {
-			out = append(out, pageLink{Gap: true})
-		}
-		u := base
-		if n > 1 {
-			sep := "?"
-			if strings.Contains(base, "?") {
-				sep = "&" // the base keeps its own query, a directory's filters
-			}
-			u += sep + "page=" + strconv.Itoa(n)
-		}
-		out = append(out, pageLink{Number: n, URL: u, Current: n == page})
-		last = n
-	}
-	return out
-}
-
-// pageNav writes a page navigation of links: label names it for screen
-// readers, which read pageWord before each number. Written in Go, as the
-// posts are (discussions_posts.go): a thread page has two, and each link
-// was half a dozen template actions.
-func pageNav(label, pageWord string, links []pageLink) template.HTML {
-	if len(links) == 0 {
-		return ""
-	}
-	var w strings.Builder
-	w.Grow(100 + len(links)*(90+len(pageWord)+len(links[0].URL)))
-	w.WriteString(`<nav class="page-links" aria-label="`)
-	esc(&w, label)
-	w.WriteString("\">\n<ul>")
-	for _, l := range links {
-		if l.Gap {
-			w.WriteString(`<li class="gap">…</li>`)
-			continue
-		}
-		w.WriteString(`<li><a href="`)
-		escURL(&w, l.URL)
-		w.WriteString(`"`)
-		if l.Current {
-			w.WriteString(` aria-current="page"`)
-		}
-		w.WriteString(`><span class="visually-hidden">`)
-		esc(&w, pageWord)
-		w.WriteString(` </span>` + strconv.Itoa(l.Number) + `</a></li>`)
-	}
-	w.WriteString("</ul>\n</nav>")
-	return template.HTML(w.String())
-}
-
 // ---- thread lists ----
 
 type discListPage struct {
@@ -277,7 +208,7 @@ func (s *Server) threadList(w http.ResponseWriter, r *http.Request, pl discPlace
 		return notFound()
 	}
 	p := &discListPage{Place: pl, Discussions: list, Total: total, Page: page,
-		Pages: pageNav(st.p.T("discussions.pages.label"), st.p.T("discussions.pages.page"), pageLinks(pl.ListURL(), page, pages))}
+		Pages: localPageNav(st.p, "", pageLinks(pl.ListURL(), page, pages))}
 	if pl.Group == nil {
 		p.Title = st.p.T("discussions.forum.title")
 		p.Nav = "discussions"
@@ -493,7 +424,7 @@ func (s *Server) thread(w http.ResponseWriter, r *http.Request, d *discussions.D
 		p.Title = st.p.T("discussions.hidden.title")
 		return s.render(w, r, status, "discussion", p)
 	}
-	p.Pages = pageNav(st.p.T("discussions.pages.label"), st.p.T("discussions.pages.page"), pageLinks(d.URL(), page, d.Pages()))
+	p.Pages = localPageNav(st.p, "", pageLinks(d.URL(), page, d.Pages()))
 	posts, err := s.Discussions.Page(ctx, d.ID, page, memberID(m))
 	if err != nil {
 		return err

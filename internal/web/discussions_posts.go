@@ -57,12 +57,6 @@ func (b *Base) postLabels() postLabels {
 	}
 }
 
-// esc escapes s for HTML text and for a double-quoted attribute value,
-// exactly as html/template does (which writes "+" as "&#43;" too).
-var esc = strings.NewReplacer(
-	"&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;", "+", "&#43;", "\x00", "\uFFFD",
-).WriteString
-
 // postsHTML writes posts as the thread page shows them.
 func (b *Base) postsHTML(posts []discPostView) template.HTML {
 	l := b.postLabels()

@@ -165,7 +165,7 @@ func (s *Server) groupDirectory(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.p = st.p // for the cards' words; render fills the rest
 	p.CardsHTML = p.groupCardsHTML(p.Groups)
-	p.Pages = pageNav(st.p.T("discussions.pages.label"), st.p.T("discussions.pages.page"), pageLinks(directoryURL("/groups", cur), page, pages))
+	p.Pages = localPageNav(st.p, "", pageLinks(directoryURL("/groups", cur), page, pages))
 	p.Matched = dir.Matched
 	p.Total = dir.Total
 	p.Title = st.p.T("groups.title")
@@ -484,7 +484,7 @@ func (s *Server) showGroup(w http.ResponseWriter, r *http.Request, a groups.Acce
 		for i := range links {
 			links[i].URL += "#members-h"
 		}
-		p.MemberPages = pageNav(st.p.T("discussions.pages.label")+": "+st.p.T("groups.members"), st.p.T("discussions.pages.page"), links)
+		p.MemberPages = localPageNav(st.p, st.p.T("groups.members"), links)
 		admins := 0
 		for _, m := range ms {
 			if m.Role == groups.Admin {
