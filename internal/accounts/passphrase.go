@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 
@@ -34,7 +35,7 @@ func HashPassphrase(pass string) string {
 	salt := make([]byte, 16)
 	rand.Read(salt)
 	p := defaultParams
-	key := argon2.IDKey([]byte(pass), salt, p.time, p.memory, p.threads, 32)
+	key := idKey([]byte(pass), salt, p, 32)
 	enc := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
 		argon2.Version, p.memory, p.time, p.threads, enc.EncodeToString(salt), enc.EncodeToString(key))
@@ -59,8 +60,25 @@ func CheckPassphrase(hash, pass string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	got := argon2.IDKey([]byte(pass), salt, p.time, p.memory, p.threads, uint32(len(want)))
+	got := idKey([]byte(pass), salt, p, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
+}
+
+// hashing admits one argon2id computation per core at a time. Each holds
+// its memory (19 MiB) from start to end, and the scheduler would let every
+// waiting request start one: a burst of a few hundred sign-ins, real or
+// hostile, would hold gigabytes on a small server and finish no sooner, as
+// the work is all CPU. Gated, the burst waits in line at the same
+// throughput, and memory stays at a few hashes' worth.
+var hashing = make(chan struct{}, runtime.GOMAXPROCS(0))
+
+// argon2IDKey is argon2.IDKey; a test replaces it to watch the gate.
+var argon2IDKey = argon2.IDKey
+
+func idKey(pass, salt []byte, p hashParams, n uint32) []byte {
+	hashing <- struct{}{}
+	defer func() { <-hashing }()
+	return argon2IDKey(pass, salt, p.time, p.memory, p.threads, n)
 }
 
 // dummyHash is checked against when a handle does not exist, so that a
