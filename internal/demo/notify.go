@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"involve/internal/accounts"
@@ -12,16 +13,20 @@ import (
 
 // fillNotify shows notifications and email in use: every demo member is
 // greeted in their notification centre, Jo gave an address and asks for
-// email straight away, and Mira for a daily digest. Call it before the
-// content that notifies people, so that Jo's notifications turn into an
-// email (an .eml file in the data directory's mail folder, without SMTP
-// settings) a minute after `involve serve --demo` starts.
+// email straight away, and Mira for a daily digest; both addresses are
+// confirmed. Sasha has just given an address, and the link that confirms it is on
+// its way. Call it before the content that notifies people, so that Jo's
+// notifications turn into an email (an .eml file in the data directory's
+// mail folder, without SMTP settings) a minute after `involve serve
+// --demo` starts; Sasha's link, in Russian, is written there at once.
 func fillNotify(ctx context.Context, a *app.App, ids map[string]int64) error {
 	for _, e := range []struct {
 		handle, address, mode string
+		confirmed             bool
 	}{
-		{"jo-peer", "jo@example.org", notify.EmailImmediate},
-		{"mira", "mira@example.org", notify.EmailDaily},
+		{"jo-peer", "jo@example.org", notify.EmailImmediate, true},
+		{"mira", "mira@example.org", notify.EmailDaily, true},
+		{"sasha_k", "sasha@example.org", notify.EmailDaily, false},
 	} {
 		id, ok := ids[e.handle]
 		if !ok {
@@ -37,6 +42,16 @@ func fillNotify(ctx context.Context, a *app.App, ids map[string]int64) error {
 			return err
 		}
 		if err := a.Notify.SetEmailMode(ctx, id, e.mode); err != nil {
+			return err
+		}
+		if !e.confirmed {
+			if err := a.Notify.RequestConfirmation(ctx, id); err != nil && !errors.Is(err, notify.ErrConfirmTooSoon) {
+				return err
+			}
+			continue
+		}
+		// As if they had opened the link (the demo has no mailbox).
+		if _, err := a.DB.Exec(ctx, `UPDATE members SET email_confirmed = email WHERE id = ?`, id); err != nil {
 			return err
 		}
 	}

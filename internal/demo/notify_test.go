@@ -34,7 +34,7 @@ func TestFillNotify(t *testing.T) {
 		if err := fillNotify(ctx, a, ids); err != nil {
 			t.Fatal(err)
 		}
-		for handle, want := range map[string]string{"jo-peer": notify.EmailImmediate, "mira": notify.EmailDaily, "tomas": notify.EmailOff} {
+		for handle, want := range map[string]string{"jo-peer": notify.EmailImmediate, "mira": notify.EmailDaily, "sasha_k": notify.EmailDaily, "tomas": notify.EmailOff} {
 			p, err := a.Notify.Prefs(ctx, ids[handle])
 			if err != nil || p.EmailMode != want {
 				t.Errorf("%s: email mode %q (%v), want %q", handle, p.EmailMode, err, want)
@@ -50,6 +50,15 @@ func TestFillNotify(t *testing.T) {
 		d.QueryRow(ctx, `SELECT COUNT(*) FROM jobs WHERE kind = 'notify.email' AND done_at IS NULL`).Scan(&jobs)
 		if jobs != 1 {
 			t.Errorf("%d email jobs waiting, want 1 (Jo's)", jobs)
+		}
+		for handle, want := range map[string]bool{"jo-peer": true, "mira": true, "sasha_k": false} {
+			if st, err := a.Notify.EmailState(ctx, ids[handle]); err != nil || st.Confirmed != want {
+				t.Errorf("%s: address confirmed %v (%v), want %v", handle, st.Confirmed, err, want)
+			}
+		}
+		d.QueryRow(ctx, `SELECT COUNT(*) FROM jobs WHERE kind = 'notify.confirm' AND done_at IS NULL`).Scan(&jobs)
+		if jobs != 1 {
+			t.Errorf("%d confirmation links waiting to go, want 1 (Sasha's)", jobs)
 		}
 		m, _ := a.Accounts.ByID(ctx, ids["jo-peer"])
 		if m.Profile.Email.Value != "jo@example.org" || m.Profile.Bio.Value == "" {

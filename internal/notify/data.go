@@ -26,10 +26,15 @@ type exportNotification struct {
 }
 
 type exportNotify struct {
-	EmailMode     string               `json:"email_mode"`
-	ModeSince     *time.Time           `json:"email_mode_since"`
-	LastDigestAt  *time.Time           `json:"last_digest_at"`
-	Notifications []exportNotification `json:"notifications"`
+	EmailConfirmed string `json:"email_confirmed"` // the address confirmed by a link, if any
+	// A confirmation link waiting to be opened: the address and when it
+	// was sent (the link itself is not kept).
+	ConfirmationSentTo string               `json:"confirmation_sent_to,omitempty"`
+	ConfirmationSentAt *time.Time           `json:"confirmation_sent_at,omitempty"`
+	EmailMode          string               `json:"email_mode"`
+	ModeSince          *time.Time           `json:"email_mode_since"`
+	LastDigestAt       *time.Time           `json:"last_digest_at"`
+	Notifications      []exportNotification `json:"notifications"`
 }
 
 func (DataPart) Export(ctx context.Context, q db.Querier, memberID int64) (any, error) {
@@ -43,6 +48,14 @@ func (DataPart) Export(ctx context.Context, q db.Querier, memberID int64) (any, 
 	case !errors.Is(err, db.ErrNotFound):
 		return nil, err
 	}
+	if err := q.QueryRow(ctx, `SELECT email_confirmed FROM members WHERE id = ?`, memberID).Scan(&out.EmailConfirmed); err != nil {
+		return nil, err
+	}
+	err = q.QueryRow(ctx, `SELECT email, sent_at FROM email_confirmations WHERE member_id = ?`, memberID).
+		Scan(&out.ConfirmationSentTo, &out.ConfirmationSentAt)
+	if err != nil && !errors.Is(err, db.ErrNotFound) {
+		return nil, err
+	}
 	ns, err := list(ctx, q, `SELECT `+columns+` FROM notifications WHERE member_id = ? ORDER BY id`, memberID)
 	if err != nil {
 		return nil, err
@@ -53,16 +66,18 @@ func (DataPart) Export(ctx context.Context, q db.Querier, memberID int64) (any, 
 	return out, nil
 }
 
-// Erase removes the member's notifications, preferences and waiting
-// emails: none of it is anyone else's.
+// Erase removes the member's notifications, preferences, waiting emails
+// and confirmation link: none of it is anyone else's.
 func (DataPart) Erase(ctx context.Context, tx db.Querier, memberID int64, _ memberdata.Mode) error {
 	for _, q := range []string{
 		`DELETE FROM notifications WHERE member_id = ?`,
 		`DELETE FROM notify_prefs WHERE member_id = ?`,
+		`DELETE FROM email_confirmations WHERE member_id = ?`,
+		`UPDATE members SET email_confirmed = '' WHERE id = ?`,
 	} {
 		if _, err := tx.Exec(ctx, q, memberID); err != nil {
 			return err
 		}
 	}
-	return jobs.CancelKeys(ctx, tx, emailKey(memberID), digestKey(memberID))
+	return jobs.CancelKeys(ctx, tx, emailKey(memberID), digestKey(memberID), confirmKey(memberID))
 }

@@ -65,6 +65,7 @@ func (m *Mailer) Register(r *jobs.Runner) {
 	r.Handle(jobEmail, m.immediate, jobs.OnGiveUp(m.gaveUp))
 	r.Handle(jobDigest, m.digest, jobs.Every(NextDigest))
 	r.Handle(jobDigestMember, m.digestMember, jobs.OnGiveUp(m.gaveUp))
+	r.Handle(jobConfirm, m.confirm)
 }
 
 // recipient is a member to email, with their choices.
@@ -79,9 +80,13 @@ type recipient struct {
 
 func (m *Mailer) recipient(ctx context.Context, id int64) (*recipient, error) {
 	r := &recipient{id: id}
-	err := m.c.db.QueryRow(ctx, `SELECT m.email, m.locale, p.email_mode, p.mode_since, p.last_digest_at
+	var confirmed string
+	err := m.c.db.QueryRow(ctx, `SELECT m.email, m.email_confirmed, m.locale, p.email_mode, p.mode_since, p.last_digest_at
 		FROM members m JOIN notify_prefs p ON p.member_id = m.id WHERE m.id = ?`, id).
-		Scan(&r.email, &r.locale, &r.mode, &r.since, &r.lastDigest)
+		Scan(&r.email, &confirmed, &r.locale, &r.mode, &r.since, &r.lastDigest)
+	if r.email != confirmed {
+		r.email = "" // not confirmed: nothing is sent to it (see confirm.go)
+	}
 	return r, err
 }
 
@@ -130,7 +135,7 @@ func (m *Mailer) digest(ctx context.Context, j *jobs.Job) error {
 	now := m.c.now()
 	return j.Finish(ctx, func(tx *db.Tx) error {
 		rows, err := tx.Query(ctx, `SELECT p.member_id FROM notify_prefs p JOIN members m ON m.id = p.member_id
-			WHERE p.email_mode = ? AND m.email <> '' AND EXISTS (
+			WHERE p.email_mode = ? AND m.email <> '' AND m.email = m.email_confirmed AND EXISTS (
 				SELECT 1 FROM notifications n WHERE n.member_id = p.member_id AND n.read_at IS NULL AND n.emailed_at IS NULL
 				AND n.created_at >= p.mode_since AND (p.last_digest_at IS NULL OR n.created_at > p.last_digest_at))
 			ORDER BY p.member_id`, EmailDaily)
@@ -283,11 +288,23 @@ type mailPage struct {
 	PrefsURL string
 }
 
-var htmlMail = template.Must(template.New("mail").Parse(`<!doctype html>
+// mailLayout frames the HTML part of every email; each defines "body".
+const mailLayout = `<!doctype html>
 <html lang="{{.Lang}}">
 <head><meta charset="utf-8"><title>{{.Subject}}</title></head>
 <body style="font-family: system-ui, sans-serif; font-size: 16px; line-height: 1.5; max-width: 36em;">
-<p>{{.Hello}}</p>
+{{template "body" .}}</body>
+</html>
+`
+
+// mailTemplate is mailLayout around body; its data needs Lang and Subject.
+func mailTemplate(body string) *template.Template {
+	t := template.Must(template.New("mail").Parse(mailLayout))
+	template.Must(t.New("body").Parse(body))
+	return t
+}
+
+var htmlMail = mailTemplate(`<p>{{.Hello}}</p>
 <p>{{.Intro}}</p>
 <ul>
 {{range .Items}}<li><a href="{{.URL}}">{{.Text}}</a></li>
@@ -296,9 +313,7 @@ var htmlMail = template.Must(template.New("mail").Parse(`<!doctype html>
 <p>{{.Privacy}}</p>
 <p>{{.SeeAll}} <a href="{{.AllURL}}">{{.AllURL}}</a></p>
 <p style="color: #555;">{{.Why}} <a href="{{.PrefsURL}}">{{.PrefsURL}}</a></p>
-</body>
-</html>
-`))
+`)
 
 // compose writes the email in the member's interface language.
 func (m *Mailer) compose(r *recipient, ns []Notification, total int, digest bool) email.Message {

@@ -96,8 +96,9 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 // passphrase, which these tests do not need.
 func (fx *fixture) member(t *testing.T, handle, addr, locale string) int64 {
 	t.Helper()
-	id, err := db.InsertID(context.Background(), fx.d, `INSERT INTO members (handle, handle_key, passphrase_hash, email, locale, created_at, passphrase_set_at)
-		VALUES (?, ?, 'x', ?, ?, ?, ?)`, handle, handle, addr, locale, fx.clock.now(), fx.clock.now())
+	// The address is confirmed (TestConfirmEmail follows one that is not).
+	id, err := db.InsertID(context.Background(), fx.d, `INSERT INTO members (handle, handle_key, passphrase_hash, email, email_confirmed, locale, created_at, passphrase_set_at)
+		VALUES (?, ?, 'x', ?, ?, ?, ?, ?)`, handle, handle, addr, addr, locale, fx.clock.now(), fx.clock.now())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"involve/internal/groups"
 	"involve/internal/i18n"
 	"involve/internal/memberdata"
+	"involve/internal/notify"
 	"involve/internal/organisations"
 )
 
@@ -51,7 +52,19 @@ var profileFields = []struct {
 
 type profilePage struct {
 	Base
-	Form *Form
+	Form  *Form
+	Email notify.EmailState // the saved address and whether it is confirmed
+}
+
+func (s *Server) newProfilePage(r *http.Request, f *Form) (*profilePage, error) {
+	st, err := s.Notify.EmailState(r.Context(), state(r).member.ID)
+	if err != nil {
+		return nil, err
+	}
+	p := &profilePage{Form: f, Email: st}
+	p.Title = state(r).p.T("profile.title")
+	p.Nav = "me"
+	return p, nil
 }
 
 // VisibilityChoice builds the "who can see this" select for a field.
@@ -74,9 +87,10 @@ func (s *Server) profileForm(w http.ResponseWriter, r *http.Request) error {
 		f.Values.Set(name, fl.Value)
 		f.Values.Set(name+"_vis", string(fl.Vis))
 	}
-	p := &profilePage{Form: f}
-	p.Title = state(r).p.T("profile.title")
-	p.Nav = "me"
+	p, err := s.newProfilePage(r, f)
+	if err != nil {
+		return err
+	}
 	return s.render(w, r, http.StatusOK, "profile", p)
 }
 
@@ -102,9 +116,10 @@ func (s *Server) saveProfile(w http.ResponseWriter, r *http.Request) error {
 		f.Fail("email", "profile.email_invalid")
 	}
 	if !f.Valid() {
-		p := &profilePage{Form: f}
-		p.Title = state(r).p.T("profile.title")
-		p.Nav = "me"
+		p, err := s.newProfilePage(r, f)
+		if err != nil {
+			return err
+		}
 		return s.render(w, r, http.StatusUnprocessableEntity, "profile", p)
 	}
 	field := func(name string) accounts.Field {
@@ -117,10 +132,25 @@ func (s *Server) saveProfile(w http.ResponseWriter, r *http.Request) error {
 	if err := s.Accounts.UpdateProfile(r.Context(), m.ID, pr); err != nil {
 		return err
 	}
+	if pr.Email.Value != "" && pr.Email.Value != m.Profile.Email.Value {
+		// A new address: send it the link that confirms it, unless it
+		// was confirmed before.
+		st, err := s.Notify.EmailState(r.Context(), m.ID)
+		if err != nil {
+			return err
+		}
+		if !st.Confirmed {
+			if err := s.Notify.RequestConfirmation(r.Context(), m.ID); err != nil && !errors.Is(err, notify.ErrConfirmTooSoon) {
+				return err
+			}
+			return redirect(w, r, "/me/profile", "profile.saved_confirm")
+		}
+	}
 	return redirect(w, r, "/me", "profile.saved")
 }
 
-// plausibleEmail checks the shape only; nothing is ever sent to check it.
+// plausibleEmail checks the shape only; the link sent to a new address
+// shows whether it is the member's (see notify/confirm.go).
 func plausibleEmail(e string) bool {
 	local, domain, ok := strings.Cut(e, "@")
 	return ok && local != "" && strings.Contains(domain, ".") && !strings.ContainsAny(e, " <>\"")

@@ -49,8 +49,23 @@ func TestProfileVisibility(t *testing.T) {
 		f.Set("email", "jo@example.org")
 		f.Set("email_vis", "members")
 		r := jo.post("/me/profile", f)
-		if r.Status != http.StatusSeeOther || r.Location != "/me" {
+		// A new address: back to the profile, which says a link went to it.
+		if r.Status != http.StatusSeeOther || r.Location != "/me/profile" {
 			t.Fatalf("save profile: %d → %q\n%s", r.Status, r.Location, r.Body)
+		}
+		if body := unescaped(jo.get("/me/profile").Body); !strings.Contains(body, e.T("profile.saved_confirm")) ||
+			!strings.Contains(body, e.T("profile.email_unconfirmed", "jo@example.org")) {
+			t.Error("the profile does not say the new address waits for its link")
+		}
+		if r := jo.post("/me/email/confirm", nil); r.Status != http.StatusSeeOther || r.Location != "/me/profile" {
+			t.Fatalf("send the link again: %d → %q", r.Status, r.Location)
+		}
+		if body := unescaped(jo.get("/me/profile").Body); !strings.Contains(body, e.T("profile.email_too_soon")) {
+			t.Error("a second link at once: the profile does not say to wait")
+		}
+		// The same address again: saved, no new link.
+		if r := jo.post("/me/profile", f); r.Status != http.StatusSeeOther || r.Location != "/me" {
+			t.Fatalf("save unchanged profile: %d → %q", r.Status, r.Location)
 		}
 		// The form shows what was saved, with each field's choice.
 		form := jo.get("/me/profile").Body

@@ -121,9 +121,10 @@ func (s *Server) markNotificationsRead(w http.ResponseWriter, r *http.Request) e
 
 type notificationPrefsPage struct {
 	Base
-	Form    *Form
-	Email   string // the member's address, "" when they gave none
-	Subject string // what every email's subject says
+	Form      *Form
+	Email     string // the member's address, "" when they gave none
+	Confirmed bool   // whether the address is confirmed: only then does email go to it
+	Subject   string // what every email's subject says
 }
 
 // ModeChoice is one of the email choices as a radio button.
@@ -142,12 +143,16 @@ func (p *notificationPrefsPage) Modes() []ModeChoice {
 	return out
 }
 
-func (s *Server) notificationPrefsPage(r *http.Request, f *Form) *notificationPrefsPage {
+func (s *Server) notificationPrefsPage(r *http.Request, f *Form) (*notificationPrefsPage, error) {
 	pr := state(r).p
-	p := &notificationPrefsPage{Form: f, Email: state(r).member.Profile.Email.Value, Subject: pr.T("notifications.email.subject")}
+	st, err := s.Notify.EmailState(r.Context(), state(r).member.ID)
+	if err != nil {
+		return nil, err
+	}
+	p := &notificationPrefsPage{Form: f, Email: st.Email, Confirmed: st.Confirmed, Subject: pr.T("notifications.email.subject")}
 	p.Title = pr.T("notifications.prefs.title")
 	p.Nav = "notifications"
-	return p
+	return p, nil
 }
 
 func (s *Server) notificationPrefsForm(w http.ResponseWriter, r *http.Request) error {
@@ -157,7 +162,11 @@ func (s *Server) notificationPrefsForm(w http.ResponseWriter, r *http.Request) e
 	}
 	f := newForm()
 	f.Values.Set("email_mode", prefs.EmailMode)
-	return s.render(w, r, http.StatusOK, "notification_prefs", s.notificationPrefsPage(r, f))
+	p, err := s.notificationPrefsPage(r, f)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "notification_prefs", p)
 }
 
 func (s *Server) saveNotificationPrefs(w http.ResponseWriter, r *http.Request) error {
@@ -168,7 +177,11 @@ func (s *Server) saveNotificationPrefs(w http.ResponseWriter, r *http.Request) e
 	mode := f.Get("email_mode")
 	f.Check(!notify.ValidEmailMode(mode), "email_mode", "notifications.prefs.mode_invalid")
 	if !f.Valid() {
-		return s.render(w, r, http.StatusUnprocessableEntity, "notification_prefs", s.notificationPrefsPage(r, f))
+		p, err := s.notificationPrefsPage(r, f)
+		if err != nil {
+			return err
+		}
+		return s.render(w, r, http.StatusUnprocessableEntity, "notification_prefs", p)
 	}
 	if err := s.Notify.SetEmailMode(r.Context(), state(r).member.ID, mode); err != nil {
 		return err

@@ -1,9 +1,12 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"mime/quotedprintable"
 	"net/http"
 	"net/url"
 	"os"
@@ -15,6 +18,7 @@ import (
 
 	"involve/internal/db"
 	"involve/internal/email"
+	"involve/internal/i18n"
 	"involve/internal/jobs"
 	"involve/internal/notify"
 	"involve/internal/testutil"
@@ -254,43 +258,113 @@ func TestNotificationPrefs(t *testing.T) {
 			t.Fatalf("profile: %d", r.Status)
 		}
 		r = jo.get("/me/notifications")
-		if body := unescaped(r.Body); !strings.Contains(body, e.T("notifications.prefs.your_email", "jo@example.org")) ||
+		if body := unescaped(r.Body); !strings.Contains(body, e.T("notifications.prefs.unconfirmed", "jo@example.org")) ||
 			strings.Contains(body, e.T("notifications.prefs.no_email")) {
-			t.Error("the page does not name the member's address")
+			t.Error("the page does not name the member's address as waiting for its link")
+		}
+		if _, err := d.Exec(context.Background(), `UPDATE members SET email_confirmed = email WHERE handle = 'jo_peer'`); err != nil {
+			t.Fatal(err)
+		}
+		r = jo.get("/me/notifications")
+		if body := unescaped(r.Body); !strings.Contains(body, e.T("notifications.prefs.your_email", "jo@example.org")) {
+			t.Error("the page does not name the member's confirmed address")
 		}
 	})
 }
 
+// mailbox runs the jobs that are due (as if ImmediateDelay had passed)
+// with a mailer writing to a folder, and returns each email written since
+// the last call, its quoted-printable text decoded.
+func (e *testEnv) mailbox(t *testing.T) (run func() []string, runner *jobs.Runner) {
+	dir := filepath.Join(t.TempDir(), "mail")
+	runner = jobs.NewRunner(e.DB, testLogger())
+	runner.SetClock(func() time.Time { return time.Now().Add(notify.ImmediateDelay + time.Second) })
+	notify.NewMailer(e.Srv.Notify, e.Srv.I18n, email.NewFolder(dir, email.DefaultFrom), "https://involve.example.org", testLogger()).Register(runner)
+	return func() []string {
+		t.Helper()
+		if _, err := runner.RunDue(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		files, _ := filepath.Glob(filepath.Join(dir, "*.eml"))
+		var out []string
+		for _, name := range files {
+			raw, _ := os.ReadFile(name)
+			os.Remove(name)
+			text, err := io.ReadAll(quotedprintable.NewReader(bytes.NewReader(raw)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, string(text))
+		}
+		return out
+	}, runner
+}
+
+// confirmLink is the path of the confirmation link in an email, "" if
+// there is none.
+func confirmLink(mail string) string {
+	m := regexp.MustCompile(`https://involve\.example\.org(/email/confirm\?t=[A-Z0-9]+)`).FindStringSubmatch(mail)
+	if m == nil {
+		return ""
+	}
+	return m[1]
+}
+
 // TestNotificationEmailEndToEnd: a member gives an address and asks for
-// immediate email; a notification becomes an .eml file in the mail folder
-// (no SMTP server set), in their language, with nothing private in it.
+// immediate email. Nothing is emailed until they open the link sent to the
+// address and press its button; then a notification becomes an .eml file
+// in the mail folder (no SMTP server set), in their language, with nothing
+// private in it.
 func TestNotificationEmailEndToEnd(t *testing.T) {
 	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d)
 		e.createMember("mira")
 		mira := e.sessionClient("mira")
+		mira.post("/language", url.Values{"lang": {"nl"}, "return": {"/"}})
 		f := profileForm("private")
 		f.Set("email", "mira@example.org")
-		mira.post("/me/profile", f)
-		mira.post("/language", url.Values{"lang": {"nl"}, "return": {"/"}})
+		if r := mira.post("/me/profile", f); r.Status != http.StatusSeeOther || r.Location != "/me/profile" {
+			t.Fatalf("save profile: %d → %q", r.Status, r.Location)
+		}
 		if r := mira.post("/me/notifications", url.Values{"email_mode": {"immediate"}}); r.Status != http.StatusSeeOther {
 			t.Fatalf("save preferences: %d", r.Status)
 		}
+		if body := unescaped(mira.get("/me/notifications").Body); !strings.Contains(body, e.Srv.I18n.Printer(i18n.Languages[1]).T("notifications.prefs.unconfirmed", "mira@example.org")) {
+			t.Error("the settings do not say the address is waiting for its link")
+		}
 		e.notifyMember("mira", notify.KindWelcome, nil, "/guide")
 
-		dir := filepath.Join(t.TempDir(), "mail")
-		runner := jobs.NewRunner(e.DB, testLogger())
-		runner.SetClock(func() time.Time { return time.Now().Add(notify.ImmediateDelay + time.Second) })
-		notify.NewMailer(e.Srv.Notify, e.Srv.I18n, email.NewFolder(dir, email.DefaultFrom), "https://involve.example.org", testLogger()).Register(runner)
-		if _, err := runner.RunDue(context.Background()); err != nil {
-			t.Fatal(err)
+		run, runner := e.mailbox(t)
+		sent := run()
+		if len(sent) != 1 || !strings.Contains(sent[0], "To: <mira@example.org>") || !strings.Contains(sent[0], "Subject: Bevestig je e-mailadres voor Involve") {
+			t.Fatalf("before confirming, want only the link, in Dutch: %q", sent)
 		}
-		files, _ := filepath.Glob(filepath.Join(dir, "*.eml"))
-		if len(files) != 1 {
-			t.Fatalf("%d emails written, want 1", len(files))
+		link := confirmLink(sent[0])
+		if link == "" {
+			t.Fatalf("no link in the email:\n%s", sent[0])
 		}
-		raw, _ := os.ReadFile(files[0])
-		msg := string(raw)
+		// Opening the link changes nothing: a mail scanner may open it.
+		page := e.client().get(link)
+		if page.Status != http.StatusOK || !strings.Contains(page.Body, `name="t"`) {
+			t.Fatalf("the link's page: %d", page.Status)
+		}
+		if st, _ := e.Srv.Notify.EmailState(context.Background(), e.member("mira").ID); st.Confirmed {
+			t.Fatal("opening the link confirmed the address")
+		}
+		token := strings.TrimPrefix(link, "/email/confirm?t=")
+		if r := e.client().post("/email/confirm", url.Values{"t": {token}}); r.Status != http.StatusOK || !strings.Contains(unescaped(r.Body), e.T("confirm.done_title")) {
+			t.Fatalf("confirm: %d", r.Status)
+		}
+		if r := e.client().post("/email/confirm", url.Values{"t": {token}}); r.Status != http.StatusGone || !strings.Contains(unescaped(r.Body), e.T("confirm.invalid")) {
+			t.Errorf("the link used again: %d", r.Status)
+		}
+
+		e.notifyMember("mira", notify.KindWelcome, nil, "/guide")
+		sent = run()
+		if len(sent) != 1 {
+			t.Fatalf("%d emails written after confirming, want 1", len(sent))
+		}
+		msg := sent[0]
 		if !strings.Contains(msg, "To: <mira@example.org>") || !strings.Contains(msg, "Subject: Nieuws op Involve") {
 			t.Errorf("the email is not to mira in Dutch:\n%s", msg)
 		}

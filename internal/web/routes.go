@@ -45,6 +45,7 @@ func (s *Server) routeTable() []route {
 		s.coreRoutes(),
 		s.groupRoutes(),
 		s.notificationRoutes(),
+		s.emailConfirmRoutes(),
 		s.discussionRoutes(),
 		s.moderationRoutes(),
 		s.supportRoutes(),
