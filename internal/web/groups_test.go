@@ -934,3 +934,32 @@ func TestGroupDirectoryPages(t *testing.T) {
 		t.Errorf("page past the end: %d, want 404", r.Status)
 	}
 }
+
+// TestSlugInCapitals: a group's, organisation's or guide page's address
+// typed with capitals leads to it; the move happens before any lookup, so
+// it says nothing about whether a secret group exists.
+func TestSlugInCapitals(t *testing.T) {
+	e := sqliteEnv(t)
+	e.createMember("founder")
+	g := e.discGroup("Harbour Peers", "public", "founder", nil)
+	c := e.client()
+	for path, want := range map[string]string{
+		"/groups/Harbour-Peers":                    "/groups/" + g.Slug,
+		"/groups/HARBOUR-PEERS/discussions?page=2": "/groups/" + g.Slug + "/discussions?page=2",
+		"/groups/No-Such-Group":                    "/groups/no-such-group",
+		"/guide/Initiate":                          "/guide/initiate",
+		"/groups/Группа-Мира":                      "/groups/%D0%B3%D1%80%D1%83%D0%BF%D0%BF%D0%B0-%D0%BC%D0%B8%D1%80%D0%B0",
+	} {
+		r := c.get(path)
+		if r.Status != http.StatusMovedPermanently || r.Location != want {
+			t.Errorf("GET %s: %d → %q, want 301 → %q", path, r.Status, r.Location, want)
+		}
+	}
+	if r := c.get("/groups/" + g.Slug); r.Status != http.StatusOK {
+		t.Errorf("the group's own address: %d", r.Status)
+	}
+	// A form sent to such an address is not moved (its body would be lost).
+	if r := c.post("/groups/Harbour-Peers/join", nil); r.Status == http.StatusMovedPermanently {
+		t.Error("a POST was moved")
+	}
+}

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
@@ -35,6 +36,23 @@ func (s *Server) Routes() map[string]Access {
 		out[rt.pattern] = rt.access
 	}
 	return out
+}
+
+// lowerSlug is where a GET for a slug typed with capitals belongs, "" if
+// it needs no move: slugs (groups, organisations, guide pages) are made
+// lower-case, and people type the addresses they were told. Before any
+// lookup, so the move says nothing about whether the slug exists.
+func lowerSlug(r *http.Request) string {
+	slug := r.PathValue("slug")
+	lower := strings.ToLower(slug)
+	if lower == slug || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
+		return ""
+	}
+	before, after, ok := strings.Cut(r.URL.Path, "/"+slug)
+	if !ok {
+		return ""
+	}
+	return (&url.URL{Path: before + "/" + lower + after, RawQuery: r.URL.RawQuery}).String()
 }
 
 // routeTable is every route Involve answers: the core ones here, and each
@@ -120,6 +138,10 @@ func (s *Server) coreRoutes() []route {
 // guard enforces a route's Access before its handler runs.
 func (s *Server) guard(rt route) http.Handler {
 	return s.adapt(func(w http.ResponseWriter, r *http.Request) error {
+		if to := lowerSlug(r); to != "" {
+			http.Redirect(w, r, to, http.StatusMovedPermanently)
+			return nil
+		}
 		m := state(r).member
 		switch rt.access {
 		case SignedOut:
