@@ -723,7 +723,11 @@ func TestRenderAndQuote(t *testing.T) {
 	for _, c := range []struct{ body, thread, want string }{
 		{"Мы встречаемся в четверг. OK?", "en", "ru"},
 		{"We meet on Thursday.", "en", "en"},
-		{"We meet on Thursday.", "ru", ""},
+		{"We meet on Thursday.", "ru", "en"},
+		{"The meeting is on Thursday, and we have tea.", "ru", "en"},
+		{"Wij zien elkaar donderdag en het is in de bibliotheek.", "ru", "nl"},
+		{"OK", "ru", "en"},
+		{"12:00", "ru", "ru"},
 		{"Wij zien elkaar donderdag.", "nl", "nl"},
 		{"12:00", "", ""},
 	} {

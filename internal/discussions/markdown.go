@@ -201,6 +201,9 @@ var inlineCode = regexp.MustCompile("`[^`]*`")
 // PostLang is the language to mark a post's text with: Russian when most
 // of its letters are Cyrillic (threads often mix languages, and a screen
 // reader needs to know), else the thread's language ("" when unknown).
+// Latin letters in a Russian thread are English or Dutch, told apart by
+// their commonest words: left unmarked, the post would be read in the
+// page's language, often Russian.
 func PostLang(body, threadLang string) string {
 	cyr, lat := 0, 0
 	for _, r := range body {
@@ -219,7 +222,40 @@ func PostLang(body, threadLang string) string {
 		return "ru"
 	}
 	if threadLang == "ru" && lat > cyr {
-		return ""
+		return latinLang(body)
 	}
 	return threadLang
+}
+
+// Words far more common in one of Involve's Latin-script languages than
+// in the other.
+var (
+	englishWords = wordSet("the and of to is are you we it that this for with not have was be")
+	dutchWords   = wordSet("de het een en van ik je wij we niet dat is zijn voor met op ook maar")
+)
+
+func wordSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		m[w] = true
+	}
+	return m
+}
+
+// latinLang guesses whether Latin-script text is Dutch or English
+// (English when it cannot tell).
+func latinLang(body string) string {
+	en, nl := 0, 0
+	for _, w := range strings.FieldsFunc(strings.ToLower(body), func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if englishWords[w] {
+			en++
+		}
+		if dutchWords[w] {
+			nl++
+		}
+	}
+	if nl > en {
+		return "nl"
+	}
+	return "en"
 }

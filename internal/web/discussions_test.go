@@ -605,3 +605,27 @@ func TestDiscussionBlocksAndReports(t *testing.T) {
 		}
 	})
 }
+
+// TestPostLanguageMarked: in a Russian thread read in Russian, a reply in
+// English is marked as English, so a screen reader does not read it with
+// a Russian voice; the Russian opening post inherits the page's language.
+func TestPostLanguageMarked(t *testing.T) {
+	e := sqliteEnv(t)
+	e.createMember("sasha_k")
+	e.createMember("jo_peer")
+	d, err := e.Srv.Discussions.Create(context.Background(), nil, e.member("sasha_k").ID,
+		discussions.Input{Title: "Встреча в четверг", Body: "Мы встречаемся в четверг в библиотеке.", Lang: "ru"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.discReply(d, "jo_peer", "Thank you, I will be there with the flyers.")
+	c := e.sessionClient("sasha_k")
+	c.post("/language", url.Values{"lang": {"ru"}, "return": {"/"}})
+	body := c.get(fmt.Sprintf("/discussions/%d", d.ID)).Body
+	if got := strings.Count(body, `<div class="post-body" lang="en">`); got != 1 {
+		t.Errorf("%d posts marked as English, want the reply", got)
+	}
+	if got := strings.Count(body, `<div class="post-body">`); got != 1 {
+		t.Errorf("%d posts in the page's own language, want the opening post", got)
+	}
+}
