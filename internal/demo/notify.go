@@ -45,7 +45,7 @@ func fillNotify(ctx context.Context, a *app.App, ids map[string]int64) error {
 			return err
 		}
 		if !e.confirmed {
-			if err := a.Notify.RequestConfirmation(ctx, id); err != nil && !errors.Is(err, notify.ErrConfirmTooSoon) {
+			if _, err := a.Notify.RequestConfirmation(ctx, id); err != nil && !errors.Is(err, notify.ErrConfirmTooSoon) {
 				return err
 			}
 			continue

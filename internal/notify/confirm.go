@@ -39,6 +39,10 @@ var ErrConfirmTooSoon = errors.New("notify: confirmation link sent moments ago")
 
 const jobConfirm = "notify.confirm"
 
+// confirmedEmail is the SQL condition, on members as m, of an address
+// that email may go to. Every query that picks whom to email uses it.
+const confirmedEmail = `m.email <> '' AND m.email = m.email_confirmed`
+
 func confirmKey(memberID int64) string { return fmt.Sprintf("%s:%d", jobConfirm, memberID) }
 
 // EmailState is where a member's address stands.
@@ -51,31 +55,32 @@ type EmailState struct {
 // EmailState returns where the member's address stands.
 func (c *Center) EmailState(ctx context.Context, memberID int64) (EmailState, error) {
 	var s EmailState
-	var confirmed string
-	err := c.db.QueryRow(ctx, `SELECT m.email, m.email_confirmed, e.sent_at
+	err := c.db.QueryRow(ctx, `SELECT m.email, `+confirmedEmail+`, e.sent_at
 		FROM members m LEFT JOIN email_confirmations e ON e.member_id = m.id AND e.email = m.email
-		WHERE m.id = ?`, memberID).Scan(&s.Email, &confirmed, &s.SentAt)
-	s.Confirmed = s.Email != "" && s.Email == confirmed
+		WHERE m.id = ?`, memberID).Scan(&s.Email, &s.Confirmed, &s.SentAt)
 	return s, err
 }
 
 // RequestConfirmation queues the email with a link that confirms the
-// member's address, unless it is confirmed or has none. Asked again
-// while a link is on its way or within ResendAfter of the last one, it
-// gives ErrConfirmTooSoon.
-func (c *Center) RequestConfirmation(ctx context.Context, memberID int64) error {
+// member's address, unless it is confirmed or there is none, and reports
+// whether a link is on its way. Asked again while one is on its way or
+// within ResendAfter of the last, it gives ErrConfirmTooSoon (and true).
+func (c *Center) RequestConfirmation(ctx context.Context, memberID int64) (bool, error) {
 	s, err := c.EmailState(ctx, memberID)
 	if err != nil || s.Email == "" || s.Confirmed {
-		return err
+		return false, err
 	}
 	if s.SentAt != nil && c.now().Sub(*s.SentAt) < ResendAfter {
-		return ErrConfirmTooSoon
+		return true, ErrConfirmTooSoon
 	}
 	queued, err := jobs.EnqueueUnique(ctx, c.db, jobConfirm, confirmKey(memberID), memberPayload{memberID}, c.now())
-	if err == nil && !queued {
-		return ErrConfirmTooSoon // one is on its way
+	if err != nil {
+		return false, err
 	}
-	return err
+	if !queued {
+		return true, ErrConfirmTooSoon // one is on its way
+	}
+	return true, nil
 }
 
 // ConfirmEmail confirms the address a link was sent to, if the link is
@@ -122,15 +127,17 @@ func (m *Mailer) confirm(ctx context.Context, j *jobs.Job) error {
 	if err := j.Decode(&p); err != nil {
 		return jobs.Permanent(err)
 	}
-	var addr, confirmed, locale string
-	err := m.c.db.QueryRow(ctx, `SELECT email, email_confirmed, locale FROM members WHERE id = ?`, p.MemberID).Scan(&addr, &confirmed, &locale)
+	var addr, locale string
+	var confirmed bool
+	err := m.c.db.QueryRow(ctx, `SELECT m.email, `+confirmedEmail+`, m.locale FROM members m WHERE m.id = ?`, p.MemberID).
+		Scan(&addr, &confirmed, &locale)
 	if errors.Is(err, db.ErrNotFound) {
 		return nil // the member left
 	}
 	if err != nil {
 		return err
 	}
-	if addr == "" || addr == confirmed {
+	if addr == "" || confirmed {
 		return nil
 	}
 	token := rand.Text()

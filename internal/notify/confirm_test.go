@@ -37,8 +37,8 @@ func TestConfirmEmail(t *testing.T) {
 		}
 
 		// The link goes in the member's language and names nobody.
-		if err := fx.c.RequestConfirmation(ctx, sasha); err != nil {
-			t.Fatal(err)
+		if coming, err := fx.c.RequestConfirmation(ctx, sasha); err != nil || !coming {
+			t.Fatalf("RequestConfirmation = %v, %v", coming, err)
 		}
 		fx.run(t)
 		sent := fx.out.take()
@@ -58,7 +58,7 @@ func TestConfirmEmail(t *testing.T) {
 		if n := fx.count(t, `SELECT COUNT(*) FROM email_confirmations WHERE token_hash = ?`, token); n != 0 {
 			t.Error("the token is stored as it is")
 		}
-		if err := fx.c.RequestConfirmation(ctx, sasha); !errors.Is(err, ErrConfirmTooSoon) {
+		if _, err := fx.c.RequestConfirmation(ctx, sasha); !errors.Is(err, ErrConfirmTooSoon) {
 			t.Errorf("a second link at once: %v, want ErrConfirmTooSoon", err)
 		}
 
@@ -75,6 +75,9 @@ func TestConfirmEmail(t *testing.T) {
 		}
 		if err := fx.c.ConfirmEmail(ctx, token); !errors.Is(err, ErrConfirmInvalid) {
 			t.Errorf("the link used twice: %v", err)
+		}
+		if coming, err := fx.c.RequestConfirmation(ctx, sasha); err != nil || coming {
+			t.Errorf("a link for a confirmed address: %v, %v", coming, err)
 		}
 
 		// Confirmed: notifications go out.
@@ -93,7 +96,7 @@ func TestConfirmEmail(t *testing.T) {
 		if st, _ := fx.c.EmailState(ctx, sasha); st.Confirmed {
 			t.Error("a changed address counts as confirmed")
 		}
-		if err := fx.c.RequestConfirmation(ctx, sasha); err != nil {
+		if _, err := fx.c.RequestConfirmation(ctx, sasha); err != nil {
 			t.Fatal(err)
 		}
 		fx.run(t)

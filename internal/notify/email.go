@@ -80,13 +80,11 @@ type recipient struct {
 
 func (m *Mailer) recipient(ctx context.Context, id int64) (*recipient, error) {
 	r := &recipient{id: id}
-	var confirmed string
-	err := m.c.db.QueryRow(ctx, `SELECT m.email, m.email_confirmed, m.locale, p.email_mode, p.mode_since, p.last_digest_at
+	// An address not confirmed reads as none (see confirm.go).
+	err := m.c.db.QueryRow(ctx, `SELECT CASE WHEN `+confirmedEmail+` THEN m.email ELSE '' END, m.locale,
+			p.email_mode, p.mode_since, p.last_digest_at
 		FROM members m JOIN notify_prefs p ON p.member_id = m.id WHERE m.id = ?`, id).
-		Scan(&r.email, &confirmed, &r.locale, &r.mode, &r.since, &r.lastDigest)
-	if r.email != confirmed {
-		r.email = "" // not confirmed: nothing is sent to it (see confirm.go)
-	}
+		Scan(&r.email, &r.locale, &r.mode, &r.since, &r.lastDigest)
 	return r, err
 }
 
@@ -135,7 +133,7 @@ func (m *Mailer) digest(ctx context.Context, j *jobs.Job) error {
 	now := m.c.now()
 	return j.Finish(ctx, func(tx *db.Tx) error {
 		rows, err := tx.Query(ctx, `SELECT p.member_id FROM notify_prefs p JOIN members m ON m.id = p.member_id
-			WHERE p.email_mode = ? AND m.email <> '' AND m.email = m.email_confirmed AND EXISTS (
+			WHERE p.email_mode = ? AND `+confirmedEmail+` AND EXISTS (
 				SELECT 1 FROM notifications n WHERE n.member_id = p.member_id AND n.read_at IS NULL AND n.emailed_at IS NULL
 				AND n.created_at >= p.mode_since AND (p.last_digest_at IS NULL OR n.created_at > p.last_digest_at))
 			ORDER BY p.member_id`, EmailDaily)

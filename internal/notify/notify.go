@@ -141,7 +141,7 @@ func (c *Center) Add(ctx context.Context, q db.Querier, to []int64, kind string,
 		ids = ids[len(chunk):]
 		in, args := db.In(chunk)
 		rows, err := q.Query(ctx, `SELECT p.member_id FROM notify_prefs p JOIN members m ON m.id = p.member_id
-			WHERE p.email_mode = ? AND m.email <> '' AND m.email = m.email_confirmed AND p.member_id IN (`+in+`)`, append([]any{EmailImmediate}, args...)...)
+			WHERE p.email_mode = ? AND `+confirmedEmail+` AND p.member_id IN (`+in+`)`, append([]any{EmailImmediate}, args...)...)
 		if err != nil {
 			return fmt.Errorf("notify: email preferences: %w", err)
 		}

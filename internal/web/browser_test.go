@@ -216,11 +216,7 @@ func TestBrowserGuide(t *testing.T) {
 	b.dark(false)
 
 	// Sign in through the form.
-	b.open("/login")
-	b.sendKeys("#f-handle", handle)
-	b.sendKeys("#f-password", passphrase(handle))
-	b.clickAndWait(`form[action="/login"] button[type="submit"]`, "my account")
-	b.wantPath("/me")
+	b.signIn(handle)
 
 	// Tick two checklist items and save them.
 	b.open("/guide/initiate")
@@ -743,6 +739,23 @@ func (b *browser) wantCount(sel string, want int) {
 	if n := b.count(sel); n != want {
 		b.t.Errorf("%d of %s on %s, want %d", n, sel, b.location(), want)
 	}
+}
+
+// signIn signs handle in through the sign-in form (the passphrase tests
+// give it) and checks that it lands on /me.
+func (b *browser) signIn(handle string) {
+	b.t.Helper()
+	b.open("/login")
+	b.sendKeys("#f-handle", handle)
+	b.sendKeys("#f-password", passphrase(handle))
+	b.clickAndWait(`form[action="/login"] button[type="submit"]`, "my account")
+	b.wantPath("/me")
+}
+
+// signOut signs out with the header's button.
+func (b *browser) signOut() {
+	b.t.Helper()
+	b.clickAndWait(`header form[action="/logout"] button[type="submit"]`, "home after signing out")
 }
 
 func (b *browser) wantPath(path string) {

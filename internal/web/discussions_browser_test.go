@@ -51,11 +51,7 @@ func TestBrowserDiscussions(t *testing.T) {
 	b.dark(false)
 
 	// Sign in as mira.
-	b.open("/login")
-	b.sendKeys("#f-handle", "mira")
-	b.sendKeys("#f-password", passphrase("mira"))
-	b.clickAndWait(`form[action="/login"] button[type="submit"]`, "my account")
-	b.wantPath("/me")
+	b.signIn("mira")
 
 	// Reply: first empty (the message sits next to the field), then right.
 	b.clickAndWait(`header a[href="/discussions"]`, "the forum (signed in)")

@@ -67,19 +67,13 @@ func (s *Server) renderEmailConfirm(w http.ResponseWriter, r *http.Request, stat
 
 // resendEmailConfirmation sends a new link to the member's address.
 func (s *Server) resendEmailConfirmation(w http.ResponseWriter, r *http.Request) error {
-	m := state(r).member
-	st, err := s.Notify.EmailState(r.Context(), m.ID)
-	if err != nil {
-		return err
-	}
-	if st.Email == "" || st.Confirmed {
-		return redirect(w, r, "/me/profile", "")
-	}
-	switch err := s.Notify.RequestConfirmation(r.Context(), m.ID); {
+	switch coming, err := s.Notify.RequestConfirmation(r.Context(), state(r).member.ID); {
 	case errors.Is(err, notify.ErrConfirmTooSoon):
 		return redirect(w, r, "/me/profile", "profile.email_too_soon")
 	case err != nil:
 		return err
+	case !coming: // no address, or confirmed already: nothing to send
+		return redirect(w, r, "/me/profile", "")
 	}
 	return redirect(w, r, "/me/profile", "profile.email_sent")
 }

@@ -18,10 +18,7 @@ func TestBrowserEmailConfirmation(t *testing.T) {
 	env.createMember(handle)
 	b := startBrowser(t, chromium, ts.URL, axeSrc)
 
-	b.open("/login")
-	b.sendKeys("#f-handle", handle)
-	b.sendKeys("#f-password", passphrase(handle))
-	b.clickAndWait(`form[action="/login"] button[type="submit"]`, "my account")
+	b.signIn(handle)
 	b.open("/me/profile")
 
 	b.sendKeys("#f-email", "sam.example.org")

@@ -30,18 +30,6 @@ func TestBrowserGroups(t *testing.T) {
 		Joining: groups.Request, Region: "Riga", Topics: "HIV", Languages: "ru, lv", About: "Peer talks in Russian."}, nil)
 
 	b := startBrowser(t, chromium, ts.URL, axeSrc)
-	signIn := func(handle string) {
-		t.Helper()
-		b.open("/login")
-		b.sendKeys("#f-handle", handle)
-		b.sendKeys("#f-password", passphrase(handle))
-		b.clickAndWait(`form[action="/login"] button[type="submit"]`, "my account")
-		b.wantPath("/me")
-	}
-	signOut := func() {
-		t.Helper()
-		b.clickAndWait(`header form[action="/logout"] button[type="submit"]`, "home after signing out")
-	}
 
 	// The directory, signed out, from the main navigation.
 	b.open("/")
@@ -50,7 +38,7 @@ func TestBrowserGroups(t *testing.T) {
 	b.wantCount(`main a[href="/groups/riga-positive"]`, 1)
 
 	// The founder starts a group, first forgetting the name and the kind.
-	signIn("founder_peer")
+	b.signIn("founder_peer")
 	b.open("/groups")
 	b.clickAndWait(`main a.button[href="/groups/new"]`, "the form to start a group")
 	b.wantPath("/groups/new")
@@ -90,11 +78,11 @@ func TestBrowserGroups(t *testing.T) {
 		t.Errorf("the about text's Markdown shows %q in bold", got)
 	}
 	b.narrow("/groups/noord-peers")
-	signOut()
+	b.signOut()
 
 	// The second peer finds it by filtering the directory and asks to
 	// join, first without saying why.
-	signIn("asking_peer")
+	b.signIn("asking_peer")
 	b.open("/groups")
 	// Filters other than the kind are folded away until asked for.
 	b.run(chromedp.Click(`main details:has(a[href="/groups?region=Amsterdam"]) summary`, chromedp.ByQuery))
@@ -117,10 +105,10 @@ func TestBrowserGroups(t *testing.T) {
 	if got := b.text("#join"); !strings.Contains(got, en.T("groups.request.waiting")) {
 		t.Errorf("after asking, the join section reads %q", got)
 	}
-	signOut()
+	b.signOut()
 
 	// The founder accepts.
-	signIn("founder_peer")
+	b.signIn("founder_peer")
 	b.open("/groups/noord-peers")
 	b.clickAndWait(`main a[href="/groups/noord-peers/members"]`, "members and requests")
 	if got := b.text("#requests"); !strings.Contains(got, "I use the drop-in every week and want to help.") {
@@ -199,12 +187,12 @@ func TestBrowserGroups(t *testing.T) {
 	}
 	b.open("/me")
 	b.wantCount(`main a[href="/groups/noord-peers"]`, 1)
-	signOut()
+	b.signOut()
 
 	// The invited person: signed out first, then signed in.
 	b.open(invitePath)
 	b.wantCount(`main a[href="/login?next=`+invitePath+`"]`, 1)
-	signIn("invited_peer")
+	b.signIn("invited_peer")
 	b.open(invitePath)
 	b.clickAndWait(`form[action="`+invitePath+`"] button[type="submit"]`, "the group after accepting the invitation")
 	b.wantPath("/groups/noord-peers")

@@ -132,17 +132,14 @@ func (s *Server) saveProfile(w http.ResponseWriter, r *http.Request) error {
 	if err := s.Accounts.UpdateProfile(r.Context(), m.ID, pr); err != nil {
 		return err
 	}
-	if pr.Email.Value != "" && pr.Email.Value != m.Profile.Email.Value {
+	if pr.Email.Value != m.Profile.Email.Value {
 		// A new address: send it the link that confirms it, unless it
 		// was confirmed before.
-		st, err := s.Notify.EmailState(r.Context(), m.ID)
-		if err != nil {
+		coming, err := s.Notify.RequestConfirmation(r.Context(), m.ID)
+		if err != nil && !errors.Is(err, notify.ErrConfirmTooSoon) {
 			return err
 		}
-		if !st.Confirmed {
-			if err := s.Notify.RequestConfirmation(r.Context(), m.ID); err != nil && !errors.Is(err, notify.ErrConfirmTooSoon) {
-				return err
-			}
+		if coming {
 			return redirect(w, r, "/me/profile", "profile.saved_confirm")
 		}
 	}

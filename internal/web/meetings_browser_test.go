@@ -33,18 +33,6 @@ func TestBrowserMeetings(t *testing.T) {
 			go chromedp.Run(b.ctx, cdppage.HandleJavaScriptDialog(true))
 		}
 	})
-	signIn := func(handle string) {
-		t.Helper()
-		b.open("/login")
-		b.sendKeys("#f-handle", handle)
-		b.sendKeys("#f-password", passphrase(handle))
-		b.clickAndWait(`form[action="/login"] button[type="submit"]`, "my account")
-		b.wantPath("/me")
-	}
-	signOut := func() {
-		t.Helper()
-		b.clickAndWait(`header form[action="/logout"] button[type="submit"]`, "home after signing out")
-	}
 	notice := func(key string) {
 		t.Helper()
 		if got := b.text(`main .notice[role="status"]`); got != en.T(key) {
@@ -53,7 +41,7 @@ func TestBrowserMeetings(t *testing.T) {
 	}
 
 	// The service arranges, from its page, first forgetting the title.
-	signIn("lena_staff")
+	b.signIn("lena_staff")
 	b.open("/organisations/" + harbour.Slug)
 	b.clickAndWait(`#meetings-h ~ p a.button`, "the new meeting form")
 	newPath := strings.TrimPrefix(b.location(), ts.URL)
@@ -93,15 +81,15 @@ func TestBrowserMeetings(t *testing.T) {
 	}
 	b.narrow(meeting)
 	b.narrow(newPath)
-	signOut()
+	b.signOut()
 
 	// A signed-in peer registers in one step.
-	signIn("amir_peer")
+	b.signIn("amir_peer")
 	b.open(meeting)
 	b.sendKeys("#f-note", "I come by wheelchair")
 	b.clickAndWait(`form[action="`+meeting+`/register"] button[type="submit"]`, "registered")
 	notice("meetings.registered.registered")
-	signOut()
+	b.signOut()
 
 	// A peer without an account registers under an alias: the meeting is
 	// full, so they wait, and keep their code.
@@ -121,11 +109,11 @@ func TestBrowserMeetings(t *testing.T) {
 	}
 
 	// The first peer cancels; the waiting list moves.
-	signIn("amir_peer")
+	b.signIn("amir_peer")
 	b.open(meeting)
 	b.clickAndWait(`form[action="`+meeting+`/unregister"] button[type="submit"]`, "after cancelling")
 	notice("meetings.unregistered")
-	signOut()
+	b.signOut()
 	b.open(manage)
 	if got := b.text("#reg-status"); got != en.T("meetings.state.registered") {
 		t.Errorf("after the cancellation the alias's place reads %q", got)
@@ -133,7 +121,7 @@ func TestBrowserMeetings(t *testing.T) {
 
 	// After the meeting: minutes, attendance and a payment.
 	env.backdate(meeting)
-	signIn("lena_staff")
+	b.signIn("lena_staff")
 	b.open(meeting + "/minutes")
 	b.sendKeys("#f-minutes", "Twelve peers came. We talked about the waiting times.")
 	b.sendKeys("#f-decision-0", "Ask the service for an evening opening")

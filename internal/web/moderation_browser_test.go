@@ -36,18 +36,6 @@ func TestBrowserModeration(t *testing.T) {
 	queue := "/groups/" + g.Slug + "/moderation"
 
 	b := startBrowser(t, chromium, ts.URL, axeSrc)
-	signIn := func(handle string) {
-		t.Helper()
-		b.open("/login")
-		b.sendKeys("#f-handle", handle)
-		b.sendKeys("#f-password", passphrase(handle))
-		b.clickAndWait(`form[action="/login"] button[type="submit"]`, "my account")
-		b.wantPath("/me")
-	}
-	signOut := func() {
-		t.Helper()
-		b.clickAndWait(`header form[action="/logout"] button[type="submit"]`, "home after signing out")
-	}
 
 	// The community rules, for anyone, and on a phone.
 	b.open("/rules")
@@ -55,7 +43,7 @@ func TestBrowserModeration(t *testing.T) {
 	b.narrow("/rules")
 
 	// A peer reports the post, first without choosing what is wrong.
-	signIn("peer_reader")
+	b.signIn("peer_reader")
 	report := fmt.Sprintf("/report?type=post&id=%d", post)
 	b.open(report)
 	b.wantCount(`input[type="radio"][name="reason"]`, 7)
@@ -97,10 +85,10 @@ func TestBrowserModeration(t *testing.T) {
 	if got := b.text("main"); !strings.Contains(got, en.T("moderation.blocks.none")) {
 		t.Errorf("after unblocking: %q", got)
 	}
-	signOut()
+	b.signOut()
 
 	// The group's moderator hides it from the group's queue.
-	signIn("group_mod")
+	b.signIn("group_mod")
 	b.open(queue)
 	b.wantCount("ul.queue > li", 1)
 	sel := fmt.Sprintf("#hide-reason-post-%d", post)
@@ -113,7 +101,7 @@ func TestBrowserModeration(t *testing.T) {
 	if got := b.text("main"); !strings.Contains(got, en.T("moderation.queue.none")) {
 		t.Errorf("the queue after hiding: %q", got)
 	}
-	signOut()
+	b.signOut()
 
 	// A reader sees the reason in the post's place.
 	b.open(threadURL)
@@ -122,7 +110,7 @@ func TestBrowserModeration(t *testing.T) {
 	}
 
 	// A site moderator restores it from its page, first without a reason.
-	signIn("site_mod")
+	b.signIn("site_mod")
 	b.clickAndWait(`header a[href="/moderation"]`, "site moderation")
 	target := fmt.Sprintf("/moderation/post/%d", post)
 	b.clickAndWait(`main a[href="`+target+`"]`, "the post's moderation page")
@@ -168,7 +156,7 @@ func TestBrowserModeration(t *testing.T) {
 		t.Errorf("the suspended list: %q", got)
 	}
 	b.narrow("/moderation")
-	signOut()
+	b.signOut()
 
 	// The writer cannot sign in, and is told until when and why.
 	b.open("/login")

@@ -24,11 +24,7 @@ func TestBrowserNotifications(t *testing.T) {
 	env.notifyMember(handle, "test.something", map[string]string{"a_group": "Harbour peers"}, "/guide/prepare")
 	b := startBrowser(t, chromium, ts.URL, axeSrc)
 
-	b.open("/login")
-	b.sendKeys("#f-handle", handle)
-	b.sendKeys("#f-password", passphrase(handle))
-	b.clickAndWait(`form[action="/login"] button[type="submit"]`, "my account")
-	b.wantPath("/me")
+	b.signIn(handle)
 	if got := b.text(`header a[href="/notifications"]`); !strings.Contains(got, "(3") {
 		t.Errorf("the header link reads %q, want the count of 3 unread", got)
 	}

@@ -137,10 +137,13 @@ func (s *Server) coreRoutes() []route {
 
 // guard enforces a route's Access before its handler runs.
 func (s *Server) guard(rt route) http.Handler {
+	slugged := strings.Contains(rt.pattern, "{slug}")
 	return s.adapt(func(w http.ResponseWriter, r *http.Request) error {
-		if to := lowerSlug(r); to != "" {
-			http.Redirect(w, r, to, http.StatusMovedPermanently)
-			return nil
+		if slugged {
+			if to := lowerSlug(r); to != "" {
+				http.Redirect(w, r, to, http.StatusMovedPermanently)
+				return nil
+			}
 		}
 		m := state(r).member
 		switch rt.access {

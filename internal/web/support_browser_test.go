@@ -27,18 +27,6 @@ func TestBrowserSupport(t *testing.T) {
 	groupSupport := "/groups/" + g.Slug + "/support"
 
 	b := startBrowser(t, chromium, ts.URL, axeSrc)
-	signIn := func(handle string) {
-		t.Helper()
-		b.open("/login")
-		b.sendKeys("#f-handle", handle)
-		b.sendKeys("#f-password", passphrase(handle))
-		b.clickAndWait(`form[action="/login"] button[type="submit"]`, "my account")
-		b.wantPath("/me")
-	}
-	signOut := func() {
-		t.Helper()
-		b.clickAndWait(`header form[action="/logout"] button[type="submit"]`, "home after signing out")
-	}
 
 	// The list, signed out: nothing yet.
 	b.open("/support")
@@ -47,7 +35,7 @@ func TestBrowserSupport(t *testing.T) {
 	}
 
 	// The moderator asks, first with mistakes.
-	signIn("peer_mod")
+	b.signIn("peer_mod")
 	b.open(groupSupport)
 	b.clickAndWait(`form[action="`+groupSupport+`"] button[type="submit"]`, "asking with mistakes")
 	if got := b.status(); got != 422 {
@@ -75,10 +63,10 @@ func TestBrowserSupport(t *testing.T) {
 		t.Fatalf("after asking the browser is at %s", requestPath)
 	}
 	b.open(requestPath + "/edit")
-	signOut()
+	b.signOut()
 
 	// A service's staff member finds it and offers a room.
-	signIn("lena_staff")
+	b.signIn("lena_staff")
 	b.open("/support")
 	b.clickAndWait(`main .cards a[href="`+requestPath+`"]`, "the request, for staff")
 	b.wantPath(requestPath)
@@ -91,10 +79,10 @@ func TestBrowserSupport(t *testing.T) {
 	}
 	b.open("/organisations/" + harbour.Slug)
 	b.wantCount(`section[aria-labelledby="support-work"] a[href="`+requestPath+`"]`, 1)
-	signOut()
+	b.signOut()
 
 	// The group accepts.
-	signIn("peer_mod")
+	b.signIn("peer_mod")
 	b.open(requestPath)
 	b.clickAndWait(`main form[action$="/accept"] button[type="submit"]`, "the request after accepting")
 	if got := b.text(`main .notice[role="status"]`); got != en.T("support.accepted_done") {
